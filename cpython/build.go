@@ -1,0 +1,205 @@
+package cpython
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/paketo-buildpacks/packit/v2"
+	"github.com/paketo-buildpacks/packit/v2/chronos"
+	"github.com/paketo-buildpacks/packit/v2/postal"
+	"github.com/paketo-buildpacks/packit/v2/scribe"
+	"github.com/python-cnb/buildpack/internal/errs"
+	"github.com/python-cnb/buildpack/internal/layermeta"
+)
+
+// DependencyInstaller unpacks a dependency archive into a layer and reports
+// whether it came from the buildpack's vendored copy.
+type DependencyInstaller interface {
+	Install(dependency postal.Dependency, cnbPath, layerPath, platformPath string) (vendored bool, err error)
+}
+
+// LayerMetadata is the cpython layer's reuse key: the layer is reused only
+// when every field matches.
+type LayerMetadata struct {
+	Version  string `toml:"version"`
+	Checksum string `toml:"checksum"`
+	Arch     string `toml:"arch"`
+	Distro   string `toml:"distro"`
+}
+
+// Build resolves the CPython version and installs it into the cpython
+// layer (build, launch and cache), reusing the cached layer when its
+// metadata matches.
+func Build(installer DependencyInstaller, clock chronos.Clock, logger scribe.Emitter) packit.BuildFunc {
+	return func(context packit.BuildContext) (packit.BuildResult, error) {
+		logger.Title("%s %s", context.BuildpackInfo.Name, context.BuildpackInfo.Version)
+
+		logger.Process("Resolving CPython version")
+		arch := TargetArch()
+		deps, err := LoadDependencies(filepath.Join(context.CNBPath, "buildpack.toml"), arch)
+		if err != nil {
+			return packit.BuildResult{}, err
+		}
+		requests, err := ReadRequests(context.WorkingDir, context.Plan.Entries)
+		if err != nil {
+			return packit.BuildResult{}, err
+		}
+		selection, err := Select(deps, requests)
+		if err != nil {
+			return packit.BuildResult{}, err
+		}
+		logSelection(logger, selection, requests, clock.Now())
+		dependency := selection.Dependency
+
+		layer, err := context.Layers.Get(LayerName)
+		if err != nil {
+			return packit.BuildResult{}, fmt.Errorf("opening the %s layer: %w", LayerName, err)
+		}
+
+		metadata := LayerMetadata{
+			Version:  dependency.Version,
+			Checksum: dependency.Checksum,
+			Arch:     arch,
+			Distro:   strings.Trim(os.Getenv("CNB_TARGET_DISTRO_NAME")+"-"+os.Getenv("CNB_TARGET_DISTRO_VERSION"), "-"),
+		}
+		changes, err := layermeta.Changes(layer.Metadata, metadata)
+		if err != nil {
+			return packit.BuildResult{}, err
+		}
+		if len(changes) == 0 {
+			logger.Process("Reusing cached layer %s", layer.Path)
+			logger.Break()
+			layer.Launch, layer.Build, layer.Cache = true, true, true
+			return packit.BuildResult{Layers: []packit.Layer{layer}}, nil
+		}
+
+		logger.Process("Installing CPython %s (rebuilding layer: %s)", dependency.Version, strings.Join(changes, "; "))
+		layer, err = layer.Reset()
+		if err != nil {
+			return packit.BuildResult{}, fmt.Errorf("resetting the %s layer: %w", LayerName, err)
+		}
+		layer.Launch, layer.Build, layer.Cache = true, true, true
+
+		var vendored bool
+		duration, err := clock.Measure(func() error {
+			vendored, err = installer.Install(dependency, context.CNBPath, layer.Path, context.Platform.Path)
+			if err != nil {
+				return err
+			}
+			return linkPython(layer.Path)
+		})
+		if err != nil {
+			return packit.BuildResult{}, installError(dependency, vendored, err)
+		}
+		if vendored {
+			logger.Subprocess("Used the copy vendored in this buildpack")
+		}
+		logger.Action("Completed in %s", duration.Round(time.Millisecond))
+		logger.Break()
+
+		layer.SharedEnv.Default("PYTHONUNBUFFERED", "1")
+		// Imports during the build (collectstatic, hooks) must not leave
+		// __pycache__ directories in the app.
+		layer.BuildEnv.Override("PYTHONDONTWRITEBYTECODE", "1")
+		logger.EnvironmentVariables(layer)
+
+		layer.Metadata, err = layermeta.Encode(metadata)
+		if err != nil {
+			return packit.BuildResult{}, err
+		}
+		return packit.BuildResult{Layers: []packit.Layer{layer}}, nil
+	}
+}
+
+func logSelection(logger scribe.Emitter, selection Selection, requests []Request, now time.Time) {
+	if len(requests) > 0 {
+		logger.Subprocess("Version sources, highest precedence first:")
+		for _, r := range requests {
+			logger.Action("%-36s -> %q", r.Source, r.Constraint.String())
+		}
+	}
+	request := selection.Request
+	if request.Source == DefaultSource {
+		logger.Subprocess("Selected CPython %s (%s: no runtime.txt, .python-version, requires-python or %s)",
+			selection.Dependency.Version, DefaultSource, VersionEnv)
+	} else {
+		logger.Subprocess("Selected CPython %s (from %s: %q)", selection.Dependency.Version, request.Source, request.Constraint.String())
+	}
+	for _, r := range selection.Overruled {
+		logger.Subprocess("Warning: %s asks for %q, but %s takes precedence", r.Source, r.Constraint.String(), request.Source)
+	}
+	if eol := selection.Dependency.DeprecationDate; !eol.IsZero() {
+		minor := mustVersion(selection.Dependency.Version)[:2].String()
+		switch {
+		case now.After(eol):
+			logger.Subprocess("Warning: CPython %s reached end of life on %s and gets no more security fixes; move to a newer version", minor, eol.Format("2006-01-02"))
+		case now.Add(30 * 24 * time.Hour).After(eol):
+			logger.Subprocess("Warning: CPython %s reaches end of life on %s; plan a move to a newer version", minor, eol.Format("2006-01-02"))
+		}
+	}
+	logger.Break()
+}
+
+// linkPython adds bin/python when the archive has only bin/python3, so that
+// scripts and start commands calling "python" work.
+func linkPython(layerPath string) error {
+	bin := filepath.Join(layerPath, "bin")
+	if _, err := os.Lstat(filepath.Join(bin, "python")); err == nil {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(bin, "python3")); err != nil {
+		return fmt.Errorf("the CPython archive has no bin/python3: %w", err)
+	}
+	return os.Symlink("python3", filepath.Join(bin, "python"))
+}
+
+func installError(dependency postal.Dependency, vendored bool, err error) error {
+	where := dependency.URI
+	switch {
+	case vendored:
+		where = "the copy vendored in this buildpack"
+	case os.Getenv("BP_DEPENDENCY_MIRROR") != "":
+		where += " (through the mirror in BP_DEPENDENCY_MIRROR)"
+	case mirrorForHostSet():
+		where += " (through a BP_DEPENDENCY_MIRROR_<HOST> mirror)"
+	}
+	switch msg := err.Error(); {
+	case strings.Contains(msg, "checksum does not match"):
+		return &errs.UserError{
+			Title:  fmt.Sprintf("The CPython %s archive from %s does not match its checksum", dependency.Version, redact(where)),
+			Detail: fmt.Sprintf("expected %s; the file was truncated or is a different file", dependency.Checksum),
+			Remedy: "if you use a dependency mirror, replace its copy with the file from the original URI; otherwise retry the build",
+			Err:    err,
+		}
+	case strings.Contains(msg, "downloading") || strings.Contains(msg, "opening"):
+		detail := err // drop Installer's "installing CPython …:" prefix when there is one
+		if inner := errors.Unwrap(err); inner != nil {
+			detail = inner
+		}
+		return &errs.UserError{
+			Title:  fmt.Sprintf("Could not download CPython %s", dependency.Version),
+			Detail: detail.Error(),
+			Remedy: "let the build reach " + redact(dependency.URI) + ", or point BP_DEPENDENCY_MIRROR at a mirror that has it, or build with the offline package of this buildpack (see the README)",
+			Err:    err,
+		}
+	}
+	return &errs.UserError{
+		Title:  fmt.Sprintf("Could not install CPython %s from %s", dependency.Version, redact(where)),
+		Detail: err.Error(),
+		Remedy: "check that the archive (or the mirror's copy) is a python-build-standalone install_only tarball; retry the build",
+		Err:    err,
+	}
+}
+
+func mirrorForHostSet() bool {
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "BP_DEPENDENCY_MIRROR_") {
+			return true
+		}
+	}
+	return false
+}

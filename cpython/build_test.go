@@ -1,0 +1,478 @@
+package cpython_test
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+	"github.com/paketo-buildpacks/packit/v2"
+	"github.com/paketo-buildpacks/packit/v2/chronos"
+	"github.com/paketo-buildpacks/packit/v2/postal"
+	"github.com/paketo-buildpacks/packit/v2/scribe"
+	"github.com/python-cnb/buildpack/cpython"
+	"github.com/python-cnb/buildpack/internal/errs"
+	"github.com/sclevine/spec"
+)
+
+const (
+	checksum3121 = "sha256:1111111111111111111111111111111111111111111111111111111111111111"
+	checksum3114 = "sha256:2222222222222222222222222222222222222222222222222222222222222222"
+)
+
+// buildBuildpackToml lists CPython 3.12.1 and 3.11.4 for amd64 (plus a build
+// for another architecture that must be ignored). The deprecation dates are
+// written when not empty.
+func buildBuildpackToml(eol3121, eol3114 string) string {
+	date := func(d string) string {
+		if d == "" {
+			return ""
+		}
+		return "  deprecation_date = " + d + "\n"
+	}
+	return `api = "0.10"
+
+[buildpack]
+  id = "python-cnb/cpython"
+  name = "Python CNB: CPython"
+  version = "0.1.0"
+
+[[metadata.dependencies]]
+  id = "cpython"
+  name = "CPython"
+  version = "3.11.4"
+  arch = "amd64"
+  uri = "https://example.com/cpython-3.11.4.tar.gz"
+  checksum = "` + checksum3114 + `"
+  strip-components = 1
+` + date(eol3114) + `
+[[metadata.dependencies]]
+  id = "cpython"
+  name = "CPython"
+  version = "3.12.1"
+  arch = "amd64"
+  uri = "https://example.com/cpython-3.12.1.tar.gz"
+  checksum = "` + checksum3121 + `"
+  strip-components = 1
+` + date(eol3121) + `
+[[metadata.dependencies]]
+  id = "cpython"
+  name = "CPython"
+  version = "3.13.0"
+  arch = "arm64"
+  uri = "https://example.com/cpython-3.13.0-arm64.tar.gz"
+  checksum = "sha256:3333"
+`
+}
+
+type installCall struct {
+	Dependency                       postal.Dependency
+	CNBPath, LayerPath, PlatformPath string
+}
+
+// fakeInstaller records its calls and, unless told otherwise, lays out
+// bin/python3 in the layer as an unpacked archive would.
+type fakeInstaller struct {
+	Calls    []installCall
+	Vendored bool
+	Err      error
+	// Files are created in the layer, relative to it; nil means bin/python3.
+	Files []string
+}
+
+func (f *fakeInstaller) Install(dependency postal.Dependency, cnbPath, layerPath, platformPath string) (bool, error) {
+	f.Calls = append(f.Calls, installCall{dependency, cnbPath, layerPath, platformPath})
+	if f.Err != nil {
+		return f.Vendored, f.Err
+	}
+	files := f.Files
+	if files == nil {
+		files = []string{"bin/python3"}
+	}
+	for _, name := range files {
+		if err := writeFile(layerPath, name, "#!/bin/sh\n"); err != nil {
+			return f.Vendored, err
+		}
+	}
+	return f.Vendored, nil
+}
+
+func testBuild(t *testing.T, context spec.G, it spec.S) {
+	var (
+		Expect = NewWithT(t).Expect
+
+		layersDir  string
+		cnbPath    string
+		workingDir string
+		platform   string
+		now        time.Time
+		installer  *fakeInstaller
+		buffer     *bytes.Buffer
+		buildCtx   packit.BuildContext
+
+		build packit.BuildFunc
+	)
+
+	writeBuildpackToml := func(eol3121, eol3114 string) {
+		Expect(writeFile(cnbPath, "buildpack.toml", buildBuildpackToml(eol3121, eol3114))).To(Succeed())
+	}
+
+	writeCachedLayer := func(metadata string) {
+		Expect(writeFile(layersDir, "cpython.toml", "launch = true\nbuild = true\ncache = true\n\n[metadata]\n"+metadata)).To(Succeed())
+		Expect(writeFile(layersDir, "cpython/bin/python3", "cached")).To(Succeed())
+	}
+
+	it.Before(func() {
+		t.Setenv("CNB_TARGET_ARCH", "amd64")
+		t.Setenv("CNB_TARGET_DISTRO_NAME", "")
+		t.Setenv("CNB_TARGET_DISTRO_VERSION", "")
+		t.Setenv("BP_CPYTHON_VERSION", "")
+		t.Setenv("PYTHON_VERSION", "")
+		t.Setenv("BP_DEPENDENCY_MIRROR", "")
+
+		layersDir = t.TempDir()
+		cnbPath = t.TempDir()
+		workingDir = t.TempDir()
+		platform = t.TempDir()
+		writeBuildpackToml("", "")
+		Expect(writeFile(workingDir, "runtime.txt", "python-3.12\n")).To(Succeed())
+
+		now = time.Date(2026, time.June, 1, 12, 0, 0, 0, time.UTC)
+		installer = &fakeInstaller{}
+		buffer = bytes.NewBuffer(nil)
+		build = cpython.Build(installer, chronos.NewClock(func() time.Time { return now }), scribe.NewEmitter(buffer))
+
+		buildCtx = packit.BuildContext{
+			BuildpackInfo: packit.BuildpackInfo{Name: "Python CNB: CPython", Version: "0.1.0"},
+			CNBPath:       cnbPath,
+			WorkingDir:    workingDir,
+			Layers:        packit.Layers{Path: layersDir},
+			Platform:      packit.Platform{Path: platform},
+			Plan: packit.BuildpackPlan{Entries: []packit.BuildpackPlanEntry{
+				{Name: "cpython", Metadata: map[string]interface{}{"build": true, "launch": true}},
+			}},
+			Stack: "io.buildpacks.stacks.noble",
+		}
+	})
+
+	it("installs the requested CPython into a build, launch and cache layer", func() {
+		result, err := build(buildCtx)
+		Expect(err).NotTo(HaveOccurred())
+
+		Expect(installer.Calls).To(HaveLen(1))
+		call := installer.Calls[0]
+		Expect(call.Dependency.Version).To(Equal("3.12.1"))
+		Expect(call.Dependency.Checksum).To(Equal(checksum3121))
+		Expect(call.Dependency.URI).To(Equal("https://example.com/cpython-3.12.1.tar.gz"))
+		Expect(call.Dependency.StripComponents).To(Equal(1))
+		Expect(call.CNBPath).To(Equal(cnbPath))
+		Expect(call.LayerPath).To(Equal(filepath.Join(layersDir, "cpython")))
+		Expect(call.PlatformPath).To(Equal(platform))
+
+		Expect(result.Layers).To(HaveLen(1))
+		layer := result.Layers[0]
+		Expect(layer.Name).To(Equal("cpython"))
+		Expect(layer.Path).To(Equal(filepath.Join(layersDir, "cpython")))
+		Expect(layer.Launch).To(BeTrue())
+		Expect(layer.Build).To(BeTrue())
+		Expect(layer.Cache).To(BeTrue())
+		Expect(layer.Metadata).To(Equal(map[string]interface{}{
+			"version":  "3.12.1",
+			"checksum": checksum3121,
+			"arch":     "amd64",
+			"distro":   "",
+		}))
+		Expect(layer.SharedEnv).To(Equal(packit.Environment{"PYTHONUNBUFFERED.default": "1"}))
+		Expect(layer.BuildEnv).To(Equal(packit.Environment{"PYTHONDONTWRITEBYTECODE.override": "1"}))
+		Expect(layer.LaunchEnv).To(BeEmpty())
+
+		target, err := os.Readlink(filepath.Join(layersDir, "cpython", "bin", "python"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(target).To(Equal("python3"))
+
+		logs := buffer.String()
+		Expect(logs).To(ContainSubstring("Python CNB: CPython 0.1.0"))
+		Expect(logs).To(ContainSubstring("Resolving CPython version"))
+		Expect(logs).To(ContainSubstring("Version sources, highest precedence first:"))
+		Expect(logs).To(MatchRegexp(`runtime\.txt\s+-> "3\.12"`))
+		Expect(logs).To(ContainSubstring(`Selected CPython 3.12.1 (from runtime.txt: "3.12")`))
+		Expect(logs).To(ContainSubstring("Installing CPython 3.12.1 (rebuilding layer: no cached layer)"))
+		Expect(logs).To(ContainSubstring("Completed in 0s"))
+		Expect(logs).To(ContainSubstring("Configuring build environment"))
+		Expect(logs).To(ContainSubstring("Configuring launch environment"))
+		Expect(logs).To(MatchRegexp(`PYTHONDONTWRITEBYTECODE\s+-> "1"`))
+		Expect(logs).To(MatchRegexp(`PYTHONUNBUFFERED\s+-> "1"`))
+		Expect(logs).NotTo(ContainSubstring("Warning"))
+		Expect(logs).NotTo(ContainSubstring("vendored"))
+	})
+
+	context("when the app asks for no version", func() {
+		it.Before(func() {
+			Expect(os.Remove(filepath.Join(workingDir, "runtime.txt"))).To(Succeed())
+		})
+
+		it("installs the newest build and says it is the default", func() {
+			_, err := build(buildCtx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(installer.Calls[0].Dependency.Version).To(Equal("3.12.1"))
+			Expect(buffer.String()).To(ContainSubstring("Selected CPython 3.12.1 (default (newest supported): no runtime.txt, .python-version, requires-python or BP_CPYTHON_VERSION)"))
+			Expect(buffer.String()).NotTo(ContainSubstring("Version sources"))
+		})
+
+		it("honours a version another buildpack requires", func() {
+			buildCtx.Plan.Entries = append(buildCtx.Plan.Entries, packit.BuildpackPlanEntry{
+				Name:     "cpython",
+				Metadata: map[string]interface{}{"version": "3.11.*", "version-source": "Pipfile"},
+			})
+			_, err := build(buildCtx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(installer.Calls[0].Dependency.Version).To(Equal("3.11.4"))
+			Expect(buffer.String()).To(ContainSubstring(`Selected CPython 3.11.4 (from build plan (Pipfile): "3.11.*")`))
+		})
+	})
+
+	context("when BP_CPYTHON_VERSION is set", func() {
+		it("takes precedence over runtime.txt, with a warning", func() {
+			t.Setenv("BP_CPYTHON_VERSION", "3.11")
+			_, err := build(buildCtx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(installer.Calls[0].Dependency.Version).To(Equal("3.11.4"))
+			Expect(buffer.String()).To(ContainSubstring(`Selected CPython 3.11.4 (from BP_CPYTHON_VERSION: "3.11")`))
+			Expect(buffer.String()).To(ContainSubstring(`Warning: runtime.txt asks for "3.12", but BP_CPYTHON_VERSION takes precedence`))
+		})
+	})
+
+	context("when a lower-precedence source disagrees", func() {
+		it("warns that it is overruled", func() {
+			Expect(writeFile(workingDir, ".python-version", "3.11\n")).To(Succeed())
+			_, err := build(buildCtx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(installer.Calls[0].Dependency.Version).To(Equal("3.12.1"))
+			Expect(buffer.String()).To(ContainSubstring(`Warning: .python-version asks for "3.11", but runtime.txt takes precedence`))
+		})
+	})
+
+	context("end of life", func() {
+		it("warns when the selected version has reached end of life", func() {
+			writeBuildpackToml("", "2026-01-01T00:00:00Z")
+			Expect(writeFile(workingDir, "runtime.txt", "python-3.11")).To(Succeed())
+			_, err := build(buildCtx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(buffer.String()).To(ContainSubstring("Warning: CPython 3.11 reached end of life on 2026-01-01 and gets no more security fixes"))
+		})
+
+		it("warns when the selected version reaches end of life within 30 days", func() {
+			writeBuildpackToml("2026-06-20T00:00:00Z", "")
+			_, err := build(buildCtx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(buffer.String()).To(ContainSubstring("Warning: CPython 3.12 reaches end of life on 2026-06-20; plan a move to a newer version"))
+		})
+
+		it("says nothing when end of life is further away", func() {
+			writeBuildpackToml("2027-10-01T00:00:00Z", "2026-01-01T00:00:00Z")
+			_, err := build(buildCtx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(buffer.String()).NotTo(ContainSubstring("end of life"))
+		})
+	})
+
+	context("when the installer used the vendored copy", func() {
+		it("says so", func() {
+			installer.Vendored = true
+			_, err := build(buildCtx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(buffer.String()).To(ContainSubstring("Used the copy vendored in this buildpack"))
+		})
+	})
+
+	context("when the archive already has bin/python", func() {
+		it("keeps it", func() {
+			installer.Files = []string{"bin/python3", "bin/python"}
+			_, err := build(buildCtx)
+			Expect(err).NotTo(HaveOccurred())
+			info, err := os.Lstat(filepath.Join(layersDir, "cpython", "bin", "python"))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(info.Mode().IsRegular()).To(BeTrue())
+		})
+	})
+
+	context("when a cached layer matches", func() {
+		it.Before(func() {
+			writeCachedLayer(fmt.Sprintf("version = %q\nchecksum = %q\narch = \"amd64\"\ndistro = \"\"\n", "3.12.1", checksum3121))
+		})
+
+		it("reuses it without installing", func() {
+			result, err := build(buildCtx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(installer.Calls).To(BeEmpty())
+
+			Expect(result.Layers).To(HaveLen(1))
+			layer := result.Layers[0]
+			Expect(layer.Launch).To(BeTrue())
+			Expect(layer.Build).To(BeTrue())
+			Expect(layer.Cache).To(BeTrue())
+			Expect(layer.Metadata).To(HaveKeyWithValue("version", "3.12.1"))
+			Expect(filepath.Join(layersDir, "cpython", "bin", "python3")).To(BeARegularFile())
+
+			Expect(buffer.String()).To(ContainSubstring("Reusing cached layer " + filepath.Join(layersDir, "cpython")))
+			Expect(buffer.String()).NotTo(ContainSubstring("Installing CPython"))
+		})
+
+		it("reuses it when the cached metadata predates the distro field", func() {
+			writeCachedLayer(fmt.Sprintf("version = %q\nchecksum = %q\narch = \"amd64\"\n", "3.12.1", checksum3121))
+			_, err := build(buildCtx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(installer.Calls).To(BeEmpty())
+		})
+
+		it("rebuilds it for another distribution", func() {
+			t.Setenv("CNB_TARGET_DISTRO_NAME", "ubuntu")
+			t.Setenv("CNB_TARGET_DISTRO_VERSION", "24.04")
+			result, err := build(buildCtx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(installer.Calls).To(HaveLen(1))
+			Expect(buffer.String()).To(ContainSubstring(`distro changed from (none) to "ubuntu-24.04"`))
+			Expect(result.Layers[0].Metadata).To(HaveKeyWithValue("distro", "ubuntu-24.04"))
+		})
+	})
+
+	context("when the cached layer holds another version", func() {
+		it.Before(func() {
+			writeCachedLayer(fmt.Sprintf("version = %q\nchecksum = %q\narch = \"amd64\"\ndistro = \"\"\n", "3.11.4", checksum3114))
+			Expect(writeFile(layersDir, "cpython/stale.txt", "from 3.11")).To(Succeed())
+		})
+
+		it("says why and rebuilds it from scratch", func() {
+			result, err := build(buildCtx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(installer.Calls).To(HaveLen(1))
+			Expect(buffer.String()).To(ContainSubstring(`version changed from "3.11.4" to "3.12.1"`))
+			Expect(buffer.String()).To(ContainSubstring(fmt.Sprintf("checksum changed from %q to %q", checksum3114, checksum3121)))
+			Expect(filepath.Join(layersDir, "cpython", "stale.txt")).NotTo(BeAnExistingFile())
+			Expect(result.Layers[0].Metadata).To(HaveKeyWithValue("version", "3.12.1"))
+			Expect(result.Layers[0].Launch).To(BeTrue())
+		})
+	})
+
+	context("failure cases", func() {
+		it("explains a checksum mismatch, naming the expected checksum", func() {
+			installer.Err = errors.New("installing CPython 3.12.1: failed to validate dependency: checksum does not match")
+			_, err := build(buildCtx)
+			Expect(err).To(MatchError(HavePrefix("The CPython 3.12.1 archive from https://example.com/cpython-3.12.1.tar.gz does not match its checksum")))
+			Expect(err).To(MatchError(ContainSubstring("expected " + checksum3121)))
+			Expect(errors.Is(err, installer.Err)).To(BeTrue())
+			Expect(errs.IsUser(err)).To(BeTrue())
+		})
+
+		it("mentions the mirror when BP_DEPENDENCY_MIRROR is set", func() {
+			t.Setenv("BP_DEPENDENCY_MIRROR", "https://user:pass@mirror.example.com")
+			installer.Err = errors.New("checksum does not match")
+			_, err := build(buildCtx)
+			Expect(err).To(MatchError(ContainSubstring("(through the mirror in BP_DEPENDENCY_MIRROR) does not match its checksum")))
+		})
+
+		it("explains a failed download", func() {
+			installer.Err = fmt.Errorf("installing CPython 3.12.1: %w", errors.New("failed to fetch dependency: downloading http://x: boom"))
+			_, err := build(buildCtx)
+			Expect(err).To(MatchError(HavePrefix("Could not download CPython 3.12.1")))
+			Expect(err).To(MatchError(ContainSubstring("failed to fetch dependency: downloading http://x: boom")))
+			Expect(err).To(MatchError(ContainSubstring("let the build reach https://example.com/cpython-3.12.1.tar.gz")))
+			Expect(errs.IsUser(err)).To(BeTrue())
+		})
+
+		it("explains a failed download the installer did not wrap", func() {
+			installer.Err = errors.New("downloading http://x: boom")
+			_, err := build(buildCtx)
+			Expect(err).To(MatchError(HavePrefix("Could not download CPython 3.12.1")))
+			Expect(err).To(MatchError(ContainSubstring("downloading http://x: boom")))
+		})
+
+		it("explains a vendored or mirrored file that cannot be opened", func() {
+			installer.Err = fmt.Errorf("installing CPython 3.12.1: %w", errors.New("failed to fetch dependency: opening file:///mirror/x: no such file"))
+			_, err := build(buildCtx)
+			Expect(err).To(MatchError(HavePrefix("Could not download CPython 3.12.1")))
+		})
+
+		it("explains any other install failure", func() {
+			installer.Err = errors.New("unsupported archive type")
+			_, err := build(buildCtx)
+			Expect(err).To(MatchError(HavePrefix("Could not install CPython 3.12.1 from https://example.com/cpython-3.12.1.tar.gz")))
+			Expect(err).To(MatchError(ContainSubstring("unsupported archive type")))
+		})
+
+		it("fails when the archive has no bin/python3", func() {
+			installer.Files = []string{"python/bin/python3"}
+			_, err := build(buildCtx)
+			Expect(err).To(MatchError(HavePrefix("Could not install CPython 3.12.1")))
+			Expect(err).To(MatchError(ContainSubstring("the CPython archive has no bin/python3")))
+		})
+
+		it("fails on a malformed runtime.txt", func() {
+			Expect(writeFile(workingDir, "runtime.txt", "python3.12")).To(Succeed())
+			_, err := build(buildCtx)
+			Expect(err).To(MatchError(ContainSubstring("runtime.txt is malformed")))
+			Expect(installer.Calls).To(BeEmpty())
+		})
+
+		it("fails on a version this buildpack does not provide", func() {
+			Expect(writeFile(workingDir, "runtime.txt", "python-3.8")).To(Succeed())
+			_, err := build(buildCtx)
+			Expect(err).To(MatchError(HavePrefix("runtime.txt asks for Python 3.8, which this buildpack does not provide")))
+			Expect(err).To(MatchError(ContainSubstring("Supported versions: 3.12.1, 3.11.4")))
+			Expect(installer.Calls).To(BeEmpty())
+		})
+
+		it("fails without a buildpack.toml", func() {
+			Expect(os.Remove(filepath.Join(cnbPath, "buildpack.toml"))).To(Succeed())
+			_, err := build(buildCtx)
+			Expect(err).To(MatchError(ContainSubstring("reading the dependency list")))
+		})
+
+		it("fails on an architecture without builds", func() {
+			t.Setenv("CNB_TARGET_ARCH", "riscv64")
+			_, err := build(buildCtx)
+			Expect(err).To(MatchError(ContainSubstring("no CPython build for the riscv64 architecture")))
+		})
+
+		it("fails when the layers directory is not a directory", func() {
+			layersFile := filepath.Join(t.TempDir(), "layers")
+			Expect(os.WriteFile(layersFile, nil, 0o644)).To(Succeed())
+			buildCtx.Layers.Path = layersFile
+			_, err := build(buildCtx)
+			Expect(err).To(MatchError(HavePrefix("opening the cpython layer: ")))
+		})
+
+		it("fails when the layers directory is unreadable", func() {
+			if os.Geteuid() == 0 {
+				t.Skip("root ignores directory permissions")
+			}
+			Expect(os.Chmod(layersDir, 0o000)).To(Succeed())
+			t.Cleanup(func() { _ = os.Chmod(layersDir, 0o755) })
+			_, err := build(buildCtx)
+			Expect(err).To(MatchError(ContainSubstring("opening the cpython layer")))
+		})
+
+		it("fails when the stale layer cannot be reset", func() {
+			if os.Geteuid() == 0 {
+				t.Skip("root ignores directory permissions")
+			}
+			writeCachedLayer(fmt.Sprintf("version = %q\nchecksum = %q\narch = \"amd64\"\n", "3.11.4", checksum3114))
+			Expect(os.Chmod(layersDir, 0o555)).To(Succeed())
+			t.Cleanup(func() { _ = os.Chmod(layersDir, 0o755) })
+			_, err := build(buildCtx)
+			Expect(err).To(MatchError(HavePrefix("resetting the cpython layer: ")))
+			Expect(installer.Calls).To(BeEmpty())
+		})
+
+		it("fails when the cached metadata does not decode", func() {
+			writeCachedLayer("version = 3\n")
+			_, err := build(buildCtx)
+			Expect(err).To(MatchError(ContainSubstring("decoding cached layer metadata")))
+			Expect(installer.Calls).To(BeEmpty())
+		})
+	})
+}

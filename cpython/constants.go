@@ -1,0 +1,20 @@
+// Package cpython is the runtime sub-buildpack: it resolves the Python
+// version the app asks for and installs that CPython into a layer.
+package cpython
+
+const (
+	// LayerName is the layer holding the CPython installation.
+	LayerName = "cpython"
+
+	// DependencyID names CPython in buildpack.toml's [[metadata.dependencies]].
+	DependencyID = "cpython"
+
+	// VersionEnv is the CNB-style version setting; OryxVersionEnv is Oryx's.
+	VersionEnv     = "BP_CPYTHON_VERSION"
+	OryxVersionEnv = "PYTHON_VERSION"
+
+	// The version files, in order of precedence.
+	RuntimeTxt    = "runtime.txt"
+	PythonVersion = ".python-version"
+	PyprojectToml = "pyproject.toml"
+)

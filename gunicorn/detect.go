@@ -1,0 +1,45 @@
+package gunicorn
+
+import (
+	"github.com/paketo-buildpacks/packit/v2"
+	"github.com/python-cnb/buildpack/internal/appscan"
+	"github.com/python-cnb/buildpack/internal/plan"
+	"github.com/python-cnb/buildpack/internal/settings"
+)
+
+// Detect passes for a Python app as Oryx defines one: a runtime.txt at the
+// root, or a *.py file at the root or (unless DISABLE_RECURSIVE_LOOKUP=true)
+// below it. It requires CPython at launch.
+func Detect() packit.DetectFunc {
+	return func(context packit.DetectContext) (packit.DetectResult, error) {
+		noRecursion, err := settings.Bool(DisableRecursiveLookupEnv, false)
+		if err != nil {
+			return packit.DetectResult{}, err
+		}
+		found, err := appscan.Exists(context.WorkingDir, RuntimeTxt)
+		if err != nil {
+			return packit.DetectResult{}, err
+		}
+		if !found {
+			file, err := appscan.FindExt(context.WorkingDir, ".py", !noRecursion)
+			if err != nil {
+				return packit.DetectResult{}, err
+			}
+			found = file != ""
+		}
+		if !found {
+			where := "at the app's root or below it"
+			if noRecursion {
+				where = "at the app's root (" + DisableRecursiveLookupEnv + "=true)"
+			}
+			return packit.DetectResult{}, packit.Fail.WithMessage("no runtime.txt and no *.py file %s", where)
+		}
+		return packit.DetectResult{
+			Plan: packit.BuildPlan{
+				Requires: []packit.BuildPlanRequirement{
+					{Name: plan.CPython, Metadata: map[string]interface{}{"launch": true}},
+				},
+			},
+		}, nil
+	}
+}

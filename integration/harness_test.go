@@ -1,0 +1,206 @@
+package integration_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// app copies a test app into a fresh directory and writes extra files into it.
+func app(t *testing.T, name string, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	src := filepath.Join("testdata", name)
+	err := filepath.Walk(src, func(path string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		content, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return writeFile(filepath.Join(dir, rel), string(content))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rel, content := range files {
+		if err := writeFile(filepath.Join(dir, rel), content); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func writeFile(path, content string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(path, []byte(content), 0o644)
+}
+
+var nonAlnum = regexp.MustCompile(`[^a-z0-9]+`)
+
+// imageName returns a unique image name and removes the image and its pack
+// cache volumes when the test ends.
+func imageName(t *testing.T) string {
+	t.Helper()
+	slug := strings.Trim(nonAlnum.ReplaceAllString(strings.ToLower(t.Name()), "-"), "-")
+	if len(slug) > 80 {
+		slug = slug[len(slug)-80:]
+	}
+	name := fmt.Sprintf("python-cnb-test/%s-%d", strings.TrimLeft(slug, "-"), time.Now().UnixNano())
+	t.Cleanup(func() {
+		exec.Command("docker", "image", "rm", "-f", name).Run()
+		// pack names its cache volumes pack-cache-<repo with / as _>_<tag>-<hash>.{build,launch}
+		prefix := "pack-cache-" + strings.ReplaceAll(name, "/", "_") + "_latest-"
+		out, _ := exec.Command("docker", "volume", "ls", "-q", "--filter", "name="+prefix).Output()
+		if volumes := strings.Fields(string(out)); len(volumes) > 0 {
+			exec.Command("docker", append([]string{"volume", "rm", "-f"}, volumes...)...).Run()
+		}
+	})
+	return name
+}
+
+// build runs pack build and returns its log; err is non-nil when the build failed.
+func build(t *testing.T, image, appDir, buildpack string, args ...string) (string, error) {
+	t.Helper()
+	cmdArgs := append([]string{"build", image,
+		"--path", appDir,
+		"--builder", os.Getenv("BUILDER"),
+		"--lifecycle-image", os.Getenv("LIFECYCLE_IMAGE"),
+		"--buildpack", buildpack,
+		"--pull-policy", "never",
+		"--trust-builder",
+		"--network", "host",
+		"--no-color",
+	}, args...)
+	var out bytes.Buffer
+	cmd := exec.Command("pack", cmdArgs...)
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	err := cmd.Run()
+	t.Logf("pack build %s: %s (%v)", image, time.Since(start).Round(time.Millisecond), err)
+	return out.String(), err
+}
+
+// mustBuild is build that fails the test, showing the log, when the build fails.
+func mustBuild(t *testing.T, image, appDir, buildpack string, args ...string) string {
+	t.Helper()
+	logs, err := build(t, image, appDir, buildpack, args...)
+	if err != nil {
+		t.Fatalf("pack build failed: %v\n%s", err, logs)
+	}
+	return logs
+}
+
+// serve starts the image with PORT set to a free loopback port and returns
+// that port; the container is removed when the test ends.
+func serve(t *testing.T, image string, args ...string) int {
+	t.Helper()
+	port := freePort(t)
+	runArgs := append([]string{"run", "-d", "--network", "host", "-e", fmt.Sprintf("PORT=%d", port)}, args...)
+	runArgs = append(runArgs, image)
+	out, err := exec.Command("docker", runArgs...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("docker run: %v\n%s", err, out)
+	}
+	id := strings.TrimSpace(string(out))
+	t.Cleanup(func() { exec.Command("docker", "rm", "-f", id).Run() })
+	return port
+}
+
+// get requests / until the app answers 200 (for up to 30 s) and returns the body.
+func get(t *testing.T, port int) string {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	var last error
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/", port))
+		if err == nil {
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return string(body)
+			}
+			last = fmt.Errorf("status %d: %s", resp.StatusCode, body)
+		} else {
+			last = err
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("the app on port %d did not answer: %v", port, last)
+	return ""
+}
+
+// facts decodes the JSON the plain test app answers with.
+func facts(t *testing.T, port int) map[string]interface{} {
+	t.Helper()
+	var f map[string]interface{}
+	if err := json.Unmarshal([]byte(get(t, port)), &f); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// layerSHA returns the digest of a buildpack's layer in the image.
+func layerSHA(t *testing.T, image, buildpackID, layer string) string {
+	t.Helper()
+	out, err := exec.Command("docker", "image", "inspect", "--format", `{{index .Config.Labels "io.buildpacks.lifecycle.metadata"}}`, image).Output()
+	if err != nil {
+		t.Fatalf("docker image inspect: %v", err)
+	}
+	var metadata struct {
+		Buildpacks []struct {
+			Key    string `json:"key"`
+			Layers map[string]struct {
+				SHA string `json:"sha"`
+			} `json:"layers"`
+		} `json:"buildpacks"`
+	}
+	if err := json.Unmarshal(out, &metadata); err != nil {
+		t.Fatal(err)
+	}
+	for _, bp := range metadata.Buildpacks {
+		if bp.Key == buildpackID {
+			return bp.Layers[layer].SHA
+		}
+	}
+	t.Fatalf("image %s has no layers from %s", image, buildpackID)
+	return ""
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// dockerRun runs a command in a fresh container of the image, through the
+// launcher so that the image's environment applies, and returns its output.
+func dockerRun(image string, command ...string) (string, error) {
+	args := append([]string{"run", "--rm", "--network", "none", "--entrypoint", "launcher", image}, command...)
+	out, err := exec.Command("docker", args...).CombinedOutput()
+	return string(out), err
+}
+
+// fixtureName is the file name the suite serves a CPython version under.
+func fixtureName(version string) string {
+	return fmt.Sprintf("cpython-%s-linux-%s.tar.gz", version, runtime.GOARCH)
+}

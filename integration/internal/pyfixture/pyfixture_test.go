@@ -1,0 +1,199 @@
+package pyfixture
+
+import (
+	"archive/tar"
+	"compress/gzip"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/paketo-buildpacks/packit/v2/vacation"
+	"github.com/sclevine/spec"
+	"github.com/sclevine/spec/report"
+
+	. "github.com/onsi/gomega"
+)
+
+// cacheDir is shared by every test run so that repeated runs reuse the
+// tarballs: $PYFIXTURE_CACHE, else <tmp>/pyfixture-cache.
+func cacheDir() string {
+	if dir := os.Getenv("PYFIXTURE_CACHE"); dir != "" {
+		return dir
+	}
+	return filepath.Join(os.TempDir(), "pyfixture-cache")
+}
+
+func TestPyfixture(t *testing.T) {
+	spec.Run(t, "pyfixture", testPyfixture, spec.Report(report.Terminal{}))
+}
+
+func testPyfixture(t *testing.T, context spec.G, it spec.S) {
+	var Expect = NewWithT(t).Expect
+
+	for _, version := range testVersions() {
+		version := version
+		minor := MinorOf(version)
+		context("CPython "+version, func() {
+			testVersion(t, context, it, version, minor)
+		})
+	}
+
+	context("failure cases", func() {
+		it("names an unknown version and lists the known ones", func() {
+			_, _, err := Tarball(t.TempDir(), "3.12.4")
+			Expect(err).To(HaveOccurred())
+			Expect(err.Error()).To(ContainSubstring(`"3.12.4"`))
+			for v := range Versions {
+				Expect(err.Error()).To(ContainSubstring(v))
+			}
+		})
+	})
+}
+
+// testVersions is 3.11.11, or every known version when
+// PYFIXTURE_ALL_VERSIONS is set.
+func testVersions() []string {
+	if os.Getenv("PYFIXTURE_ALL_VERSIONS") != "" {
+		return KnownVersions()
+	}
+	return []string{"3.11.11"}
+}
+
+func testVersion(t *testing.T, context spec.G, it spec.S, version, minor string) {
+	var Expect = NewWithT(t).Expect
+
+	var (
+		tarball string
+		sum     string
+		dir     string
+	)
+
+	it.Before(func() {
+		var err error
+		tarball, sum, err = Tarball(cacheDir(), version)
+		Expect(err).NotTo(HaveOccurred())
+		dir = t.TempDir()
+	})
+
+	it("is named and checksummed like an upstream install_only asset", func() {
+		Expect(filepath.Base(tarball)).To(MatchRegexp(`^cpython-` + regexp.QuoteMeta(version) + `\+\d{8}-x86_64-unknown-linux-gnu-install_only\.tar\.gz$`))
+		Expect(sum).To(MatchRegexp(`^[0-9a-f]{64}$`))
+		got, err := fileSHA256(tarball)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(got).To(Equal(sum))
+
+		path2, sum2, err := Tarball(cacheDir(), version)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(path2).To(Equal(tarball))
+		Expect(sum2).To(Equal(sum))
+	})
+
+	it("builds byte-identical tarballs when not cached", func() {
+		fresh := t.TempDir()
+		path1, sum1, err := Tarball(fresh, version)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(os.Remove(path1)).To(Succeed())
+		_, sum2, err := Tarball(fresh, version)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(sum2).To(Equal(sum1))
+		Expect(sum1).To(Equal(sum))
+
+		leftovers, err := filepath.Glob(filepath.Join(fresh, "*", ".*tmp-*"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(leftovers).To(BeEmpty())
+	})
+
+	it("has a single top-level python/ directory with the expected layout", func() {
+		f, err := os.Open(tarball)
+		Expect(err).NotTo(HaveOccurred())
+		defer f.Close()
+		zr, err := gzip.NewReader(f)
+		Expect(err).NotTo(HaveOccurred())
+		tr := tar.NewReader(zr)
+
+		entries := map[string]*tar.Header{}
+		for {
+			hdr, err := tr.Next()
+			if err == io.EOF {
+				break
+			}
+			Expect(err).NotTo(HaveOccurred())
+			Expect(hdr.Name == "python/" || strings.HasPrefix(hdr.Name, "python/")).To(BeTrue(), hdr.Name)
+			entries[hdr.Name] = hdr
+		}
+		Expect(entries).To(HaveKey("python/"))
+		Expect(entries).To(HaveKey("python/bin/python3"))
+		Expect(entries["python/bin/python3"].Typeflag).To(Equal(byte(tar.TypeSymlink)))
+		Expect(entries["python/bin/python3"].Linkname).To(Equal("python" + minor))
+		Expect(entries).To(HaveKey("python/bin/python" + minor))
+		Expect(entries["python/bin/python"+minor].Mode & 0o111).NotTo(BeZero())
+		Expect(entries).To(HaveKey("python/lib/libpython" + minor + ".so.1.0"))
+		Expect(entries).To(HaveKey("python/lib/python" + minor + "/os.py"))
+		Expect(entries).To(HaveKey("python/lib/python" + minor + "/site-packages/"))
+		Expect(entries).To(HaveKey("python/lib/python" + minor + "/site-packages/pip/__init__.py"))
+		for name := range entries {
+			Expect(name).NotTo(HaveSuffix(".gz"))
+		}
+	})
+
+	context("when extracted", func() {
+		var python string
+
+		it.Before(func() {
+			f, err := os.Open(tarball)
+			Expect(err).NotTo(HaveOccurred())
+			defer f.Close()
+			// The same extraction packit's postal uses for dependencies.
+			Expect(vacation.NewArchive(f).Decompress(dir)).To(Succeed())
+			python = filepath.Join(dir, "python", "bin", "python3")
+		})
+
+		run := func(name string, args ...string) string {
+			cmd := exec.Command(name, args...)
+			cmd.Env = cleanEnv()
+			out, err := cmd.CombinedOutput()
+			Expect(err).NotTo(HaveOccurred(), string(out))
+			return string(out)
+		}
+
+		it("runs CPython with ssl, sqlite3 and json", func() {
+			Expect(run(python, "-c", "import ssl, sqlite3, json; print('ok')")).To(Equal("ok\n"))
+		})
+
+		it("reports its own location as sys.prefix", func() {
+			out := run(python, "-c", "import sys; print(sys.prefix); print(sys.version.split()[0])")
+			Expect(out).To(Equal(filepath.Join(dir, "python") + "\n" + version + "\n"))
+		})
+
+		it("runs pip without PYTHONPATH", func() {
+			out := run(python, "-m", "pip", "--version")
+			Expect(out).To(MatchRegexp(`^pip \S+ from \S+/python/lib/python` + regexp.QuoteMeta(minor) + `/site-packages/pip \(python ` + regexp.QuoteMeta(minor) + `\)`))
+			Expect(out).To(ContainSubstring(dir))
+		})
+
+		it("makes a venv with --without-pip", func() {
+			venv := filepath.Join(t.TempDir(), "venv")
+			run(python, "-m", "venv", "--without-pip", venv)
+			out := run(filepath.Join(venv, "bin", "python"), "-c", "import sys; print(sys.prefix != sys.base_prefix)")
+			Expect(out).To(Equal("True\n"))
+		})
+	})
+}
+
+// cleanEnv is the test's environment without variables that would let the
+// extracted CPython find modules or libraries elsewhere.
+func cleanEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		switch strings.SplitN(kv, "=", 2)[0] {
+		case "PYTHONPATH", "PYTHONHOME", "PYTHONUSERBASE", "LD_LIBRARY_PATH", "VIRTUAL_ENV":
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env, "PYTHONNOUSERSITE=1", "PIP_DISABLE_PIP_VERSION_CHECK=1")
+}

@@ -1,0 +1,18 @@
+# Build image of the python-cnb builder: the Debian base plus the CNB user.
+# Built by scripts/setup.sh with the host's CA bundle in the build context
+# (package registries reached from this machine use a CA that Debian does not ship).
+ARG BASE_IMAGE=python-cnb/base:bookworm
+FROM ${BASE_IMAGE}
+
+ARG CNB_STACK_ID=io.buildpacks.stacks.bookworm
+
+COPY ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
+RUN groupadd --gid 1000 cnb \
+ && useradd --uid 1000 --gid 1000 --home-dir /home/cnb --create-home --shell /bin/bash cnb
+
+ENV CNB_USER_ID=1000 CNB_GROUP_ID=1000 CNB_STACK_ID=${CNB_STACK_ID}
+LABEL io.buildpacks.stack.id=${CNB_STACK_ID} \
+      io.buildpacks.base.distro.name=debian \
+      io.buildpacks.base.distro.version=12
+
+USER 1000:1000

@@ -1,0 +1,45 @@
+# shellcheck shell=bash
+# Shared environment for the project's scripts and tests. Source it:
+#   . scripts/lib.sh
+# It exports where the tools live (.tools/, made by scripts/setup.sh), which Docker
+# engine to talk to, and the local image tags, and defines pack_build.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS="$ROOT/.tools"
+
+# pack and friends first; the engine is the local dockerd that setup.sh starts.
+PATH="$TOOLS/bin:$PATH"
+DOCKER_HOST="unix:///var/run/docker.sock"
+# pack keeps its config (trusted builders) in the repo's tools dir, not in ~/.pack.
+PACK_HOME="$TOOLS/pack-home"
+# Fixed key for pack's cache volumes (names stay stable; silences pack's warning).
+PACK_VOLUME_KEY="python-cnb-local"
+
+# Versions and local image tags (all built locally by setup.sh, never pulled).
+PACK_VERSION="0.40.6"
+LIFECYCLE_VERSION="0.21.14"
+STACK_ID="io.buildpacks.stacks.bookworm"
+BASE_IMAGE="python-cnb/base:bookworm"
+BUILD_IMAGE="python-cnb/build:bookworm"
+RUN_IMAGE="python-cnb/run:bookworm"
+LIFECYCLE_IMAGE="python-cnb/lifecycle:$LIFECYCLE_VERSION"
+BUILDER="python-cnb/builder:bookworm"
+
+export ROOT TOOLS PATH DOCKER_HOST PACK_HOME PACK_VOLUME_KEY PACK_VERSION LIFECYCLE_VERSION STACK_ID \
+  BASE_IMAGE BUILD_IMAGE RUN_IMAGE LIFECYCLE_IMAGE BUILDER
+
+# pack_build <image-name> <app-dir> [extra pack build args...]
+# Builds an app image with the local builder, offline except for the host network
+# (so a build can reach a server on the host's loopback or a package index).
+pack_build() {
+  local name="$1" app="$2"
+  shift 2
+  pack build "$name" \
+    --path "$app" \
+    --builder "$BUILDER" \
+    --lifecycle-image "$LIFECYCLE_IMAGE" \
+    --pull-policy never \
+    --trust-builder \
+    --network host \
+    "$@"
+}

@@ -1,0 +1,383 @@
+#!/usr/bin/env bash
+# Sets up everything the buildpack's integration tests need, on a fresh Debian 12
+# machine as root, offline except for the package registries:
+#   1. a Docker engine (docker.io) on /var/run/docker.sock
+#   2. pack and the lifecycle, built from the Go module proxy into .tools/
+#   3. local base, build, run and lifecycle images (debootstrap, never pulled)
+#   4. the builder python-cnb/builder:bookworm, trusted in .tools/pack-home
+# Every step is skipped when its result is already there, so a second run takes seconds.
+set -euo pipefail
+
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+IMAGES_DIR="$ROOT/scripts/images"
+SETUP_LABEL="io.python-cnb.setup.inputs" # hash of what an image was built from
+mkdir -p "$TOOLS/bin" "$PACK_HOME"
+
+# ---------------------------------------------------------------- helpers
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+SETUP_START=$(now_ms)
+fmt_ms() { printf '%d.%01ds' $(($1 / 1000)) $((($1 % 1000) / 100)); }
+log() { printf '[setup] %s\n' "$*"; }
+die() {
+  printf '[setup] ERROR: %s\n' "$*" >&2
+  exit 1
+}
+# step NAME FUNCTION: runs FUNCTION and prints how long it took.
+step() {
+  local name="$1" fn="$2" t0
+  t0=$(now_ms)
+  log "$name ..."
+  "$fn"
+  log "$name: done in $(fmt_ms $(($(now_ms) - t0)))"
+}
+image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
+image_label() { docker image inspect -f "{{index .Config.Labels \"$2\"}}" "$1" 2>/dev/null || true; }
+image_id() { docker image inspect -f '{{.Id}}' "$1"; }
+
+APT_UPDATED=0
+apt_install() {
+  export DEBIAN_FRONTEND=noninteractive
+  if [[ $APT_UPDATED == 0 ]]; then
+    log "  apt-get update"
+    apt-get update -qq
+    APT_UPDATED=1
+  fi
+  log "  apt-get install $*"
+  # No init system here: keep package scripts from starting services (dockerd would be
+  # started with the wrong flags).
+  local policy=/usr/sbin/policy-rc.d made_policy=0
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && made_policy=1
+  fi
+  local rc=0
+  apt-get install -y -qq --no-install-recommends "$@" >"$TOOLS/apt.log" 2>&1 || rc=$?
+  [[ $made_policy == 1 ]] && rm -f "$policy"
+  if [[ $rc != 0 ]]; then
+    tail -n 30 "$TOOLS/apt.log" >&2
+    die "apt-get install $* failed (log: $TOOLS/apt.log)"
+  fi
+}
+
+# ---------------------------------------------------------------- 1. Docker engine
+# dockerd without bridge and iptables (not allowed in this sandbox); containers use
+# --network none or --network host. The nofile ulimit must stay under the hard limit.
+ensure_docker() {
+  if docker info >/dev/null 2>&1; then
+    log "  engine already running"
+    return
+  fi
+  command -v dockerd >/dev/null 2>&1 || apt_install docker.io
+  command -v docker >/dev/null 2>&1 || die "no docker client after installing docker.io"
+  if ! pidof dockerd >/dev/null 2>&1; then
+    log "  starting dockerd (log: .tools/dockerd.log)"
+    cd / && setsid nohup dockerd --iptables=false --ip6tables=false --bridge=none \
+      --host unix:///var/run/docker.sock --default-ulimit nofile=1024:1024 \
+      >"$TOOLS/dockerd.log" 2>&1 </dev/null &
+    cd - >/dev/null
+  fi
+  local deadline=$(($(date +%s) + 60))
+  until docker info >/dev/null 2>&1; do
+    if (($(date +%s) > deadline)); then
+      tail -n 30 "$TOOLS/dockerd.log" >&2 || true
+      die "Docker engine did not answer on $DOCKER_HOST within 60 s (log: $TOOLS/dockerd.log)"
+    fi
+    sleep 0.5
+  done
+}
+
+# ---------------------------------------------------------------- 2. pack and lifecycle
+# Each tool is built in a throwaway module under .tools/src, from the Go module proxy
+# (GOPROXY as configured on the machine).
+go_env() {
+  command -v go >/dev/null 2>&1 || die "go is not installed"
+  export GOFLAGS="-mod=mod -buildvcs=false"
+}
+
+ensure_pack() {
+  if [[ -x $TOOLS/bin/pack && $("$TOOLS/bin/pack" version 2>/dev/null) == "$PACK_VERSION" ]]; then
+    log "  pack $PACK_VERSION already built"
+    return
+  fi
+  go_env
+  local src="$TOOLS/src/pack"
+  rm -rf "$src" && mkdir -p "$src"
+  (
+    cd "$src"
+    # pack's own go.mod pins toml with the same replace.
+    cat >go.mod <<'EOF'
+module local/pack-tool
+
+go 1.23
+
+replace github.com/BurntSushi/toml => github.com/BurntSushi/toml v1.3.2
+EOF
+    go get "github.com/buildpacks/pack@v$PACK_VERSION"
+    # pack's main package is its module root.
+    CGO_ENABLED=0 go build -trimpath \
+      -ldflags "-s -w -X github.com/buildpacks/pack/pkg/client.Version=$PACK_VERSION" \
+      -o "$TOOLS/bin/pack.tmp" github.com/buildpacks/pack
+  ) >"$TOOLS/go-pack.log" 2>&1 || {
+    tail -n 30 "$TOOLS/go-pack.log" >&2
+    die "building pack failed (log: $TOOLS/go-pack.log)"
+  }
+  mv "$TOOLS/bin/pack.tmp" "$TOOLS/bin/pack"
+  log "  built $("$TOOLS/bin/pack" version)"
+}
+
+# lifecycle.tgz: lifecycle.toml + lifecycle/{lifecycle,launcher,<phase symlinks>}, the
+# layout of the upstream release tarball that `pack builder create` reads.
+ensure_lifecycle() {
+  if [[ -s $TOOLS/lifecycle.tgz ]] &&
+    tar -xzOf "$TOOLS/lifecycle.tgz" lifecycle.toml 2>/dev/null | grep -qF "version = \"$LIFECYCLE_VERSION\""; then
+    log "  lifecycle.tgz ($LIFECYCLE_VERSION) already there"
+    return
+  fi
+  go_env
+  local src="$TOOLS/src/lifecycle" stage="$TOOLS/src/lifecycle/stage"
+  rm -rf "$src" && mkdir -p "$src" "$stage/lifecycle"
+  (
+    cd "$src"
+    cat >go.mod <<'EOF'
+module local/lifecycle-tool
+
+go 1.23
+EOF
+    # Prints lifecycle.toml from the lifecycle's own list of supported APIs.
+    cat >main.go <<'EOF'
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/buildpacks/lifecycle/api"
+)
+
+func main() {
+	fmt.Printf("[apis]\n[apis.buildpack]\n  deprecated = %s\n  supported = %s\n",
+		api.Buildpack.Deprecated, api.Buildpack.Supported)
+	fmt.Printf("[apis.platform]\n  deprecated = %s\n  supported = %s\n\n",
+		api.Platform.Deprecated, api.Platform.Supported)
+	fmt.Printf("[lifecycle]\n  version = %q\n", os.Args[1])
+}
+EOF
+    go get "github.com/buildpacks/lifecycle@v$LIFECYCLE_VERSION"
+    local ldflags="-s -w -X github.com/buildpacks/lifecycle/cmd.Version=$LIFECYCLE_VERSION"
+    export CGO_ENABLED=0
+    go build -trimpath -ldflags "$ldflags" -o "$stage/lifecycle/lifecycle" \
+      github.com/buildpacks/lifecycle/cmd/lifecycle
+    go build -trimpath -ldflags "$ldflags" -o "$stage/lifecycle/launcher" \
+      github.com/buildpacks/lifecycle/cmd/launcher
+    go run . "$LIFECYCLE_VERSION" >"$stage/lifecycle.toml"
+  ) >"$TOOLS/go-lifecycle.log" 2>&1 || {
+    tail -n 30 "$TOOLS/go-lifecycle.log" >&2
+    die "building the lifecycle failed (log: $TOOLS/go-lifecycle.log)"
+  }
+  local phase
+  for phase in detector analyzer restorer builder exporter rebaser creator extender; do
+    ln -s lifecycle "$stage/lifecycle/$phase"
+  done
+  # Reproducible (sorted, fixed times and owners), so a rebuild in a fresh clone gives the
+  # same file and the images and builder made from it are kept.
+  tar -C "$stage" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf - \
+    lifecycle.toml lifecycle | gzip -n >"$TOOLS/lifecycle.tgz.tmp"
+  mv "$TOOLS/lifecycle.tgz.tmp" "$TOOLS/lifecycle.tgz"
+}
+
+ensure_tools() {
+  ensure_pack
+  ensure_lifecycle
+}
+
+# ---------------------------------------------------------------- 3. base images
+# The Debian mirror comes from the host's apt sources (the suite bookworm itself, not
+# -security or -updates); DEBIAN_MIRROR overrides it.
+debian_mirror() {
+  if [[ -n ${DEBIAN_MIRROR:-} ]]; then
+    echo "$DEBIAN_MIRROR"
+    return
+  fi
+  local f uri
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [[ -f $f ]] || continue
+    uri=$(awk '
+      function flush() { if (deb && ok && on && u != "") { print u; found = 1 } deb = ok = 0; on = 1; u = "" }
+      BEGIN { on = 1 }
+      /^[[:space:]]*#/ { next }
+      /^[[:space:]]*$/ { if (!found) flush(); next }
+      tolower($1) == "types:"   { for (i = 2; i <= NF; i++) if ($i == "deb") deb = 1 }
+      tolower($1) == "uris:"    { u = $2 }
+      tolower($1) == "suites:"  { for (i = 2; i <= NF; i++) if ($i == "bookworm") ok = 1 }
+      tolower($1) == "enabled:" { if (tolower($2) == "no") on = 0 }
+      END { if (!found) flush() }' "$f" | head -n1)
+    if [[ -n $uri ]]; then
+      echo "$uri"
+      return
+    fi
+  done
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+    [[ -f $f ]] || continue
+    uri=$(awk '$1 == "deb" {
+        i = 2
+        if ($i ~ /^\[/) { while (i <= NF && $i !~ /\]$/) i++; i++ }
+        if ($(i + 1) == "bookworm") { print $i; exit }
+      }' "$f")
+    if [[ -n $uri ]]; then
+      echo "$uri"
+      return
+    fi
+  done
+  return 1
+}
+
+ROOTFS=""
+cleanup_rootfs() {
+  [[ -n $ROOTFS && -d $ROOTFS ]] || return 0
+  # Unmount anything debootstrap may have left mounted before deleting.
+  awk -v d="$ROOTFS/" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r |
+    while read -r m; do umount -l "$m" || true; done
+  rm -rf "$ROOTFS"
+}
+trap cleanup_rootfs EXIT
+
+ensure_base_image() {
+  if image_exists "$BASE_IMAGE"; then
+    log "  $BASE_IMAGE already there"
+    return
+  fi
+  command -v debootstrap >/dev/null 2>&1 || apt_install debootstrap debian-archive-keyring
+  local mirror
+  mirror=$(debian_mirror) || die "no Debian mirror for bookworm in the host's apt sources (set DEBIAN_MIRROR)"
+  ROOTFS=$(mktemp -d /var/tmp/python-cnb-rootfs.XXXXXX)
+  log "  debootstrap --variant=minbase bookworm (log: .tools/debootstrap.log)"
+  if ! debootstrap --variant=minbase --include=ca-certificates bookworm "$ROOTFS" "$mirror" \
+    >"$TOOLS/debootstrap.log" 2>&1; then
+    tail -n 30 "$TOOLS/debootstrap.log" >&2
+    die "debootstrap failed (log: $TOOLS/debootstrap.log)"
+  fi
+  # Drop apt's downloaded lists and caches: nothing in the image uses them.
+  rm -rf "$ROOTFS"/var/lib/apt/lists/* "$ROOTFS"/var/cache/apt/*.bin \
+    "$ROOTFS"/var/cache/apt/archives/*.deb "$ROOTFS"/var/log/*.log
+  log "  docker import $BASE_IMAGE"
+  tar -C "$ROOTFS" --numeric-owner --exclude='./dev/*' --exclude='./proc/*' --exclude='./sys/*' -c . |
+    docker import \
+      --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+      --change 'CMD ["/bin/bash"]' \
+      - "$BASE_IMAGE" >/dev/null
+  cleanup_rootfs
+  ROOTFS=""
+}
+
+# build_image TAG DOCKERFILE CONTEXT_DIR [--build-arg ...]
+# Builds FROM the base image without network. Skipped when TAG exists and was built from
+# the same inputs (base image, Dockerfile, context files, args), so editing a Dockerfile
+# in scripts/images/ rebuilds it.
+build_image() {
+  local tag="$1" dockerfile="$2" ctx="$3"
+  shift 3
+  local inputs
+  inputs=$({
+    image_id "$BASE_IMAGE"
+    cat "$dockerfile"
+    (cd "$ctx" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
+    echo "$@"
+  } | sha256sum | cut -c1-16)
+  if [[ $(image_label "$tag" "$SETUP_LABEL") == "$inputs" ]]; then
+    log "  $tag already there"
+    return
+  fi
+  log "  docker build $tag"
+  DOCKER_BUILDKIT=0 docker build --quiet --network none --pull=false \
+    --build-arg "BASE_IMAGE=$BASE_IMAGE" --build-arg "CNB_STACK_ID=$STACK_ID" "$@" \
+    --label "$SETUP_LABEL=$inputs" -f "$dockerfile" -t "$tag" "$ctx" >"$TOOLS/docker-build.log" 2>&1 ||
+    {
+      cat "$TOOLS/docker-build.log" >&2
+      die "docker build $tag failed"
+    }
+}
+
+ensure_images() {
+  ensure_base_image
+  # Build contexts are made fresh each run; the CA bundle is the host's, never committed.
+  local ctx="$TOOLS/images"
+  rm -rf "$ctx" && mkdir -p "$ctx/stack" "$ctx/lifecycle"
+  cp /etc/ssl/certs/ca-certificates.crt "$ctx/stack/ca-certificates.crt"
+  chmod 0644 "$ctx/stack/ca-certificates.crt"
+  cp "$TOOLS/lifecycle.tgz" "$ctx/lifecycle/lifecycle.tgz"
+  build_image "$BUILD_IMAGE" "$IMAGES_DIR/build.Dockerfile" "$ctx/stack"
+  build_image "$RUN_IMAGE" "$IMAGES_DIR/run.Dockerfile" "$ctx/stack"
+  build_image "$LIFECYCLE_IMAGE" "$IMAGES_DIR/lifecycle.Dockerfile" "$ctx/lifecycle" \
+    --build-arg "LIFECYCLE_VERSION=$LIFECYCLE_VERSION"
+}
+
+# ---------------------------------------------------------------- 4. builder
+# A builder with no buildpacks of its own: tests add theirs with `pack build --buildpack`.
+# Rebuilt when builder.toml, the build/run images or the lifecycle change (stamp file).
+ensure_builder() {
+  local dir="$TOOLS/builder"
+  mkdir -p "$dir"
+  cat >"$dir/builder.toml.new" <<EOF
+description = "python-cnb local builder (Debian bookworm), made by scripts/setup.sh"
+
+[lifecycle]
+uri = "$TOOLS/lifecycle.tgz"
+
+[build]
+image = "$BUILD_IMAGE"
+
+[run]
+[[run.images]]
+image = "$RUN_IMAGE"
+
+# For platforms that still read stacks.
+[stack]
+id = "$STACK_ID"
+build-image = "$BUILD_IMAGE"
+run-image = "$RUN_IMAGE"
+
+[[targets]]
+os = "linux"
+arch = "amd64"
+EOF
+  mv "$dir/builder.toml.new" "$dir/builder.toml"
+  local stamp
+  stamp=$({
+    cat "$dir/builder.toml"
+    image_id "$BUILD_IMAGE"
+    image_id "$RUN_IMAGE"
+    sha256sum <"$TOOLS/lifecycle.tgz"
+  } | sha256sum | cut -c1-16)
+  if image_exists "$BUILDER" && [[ -f $dir/stamp && $(cat "$dir/stamp") == "$stamp" ]]; then
+    log "  $BUILDER already there"
+  else
+    log "  pack builder create $BUILDER"
+    pack builder create "$BUILDER" --config "$dir/builder.toml" --pull-policy never \
+      >"$TOOLS/pack-builder.log" 2>&1 || {
+      cat "$TOOLS/pack-builder.log" >&2
+      die "pack builder create failed"
+    }
+    echo "$stamp" >"$dir/stamp"
+  fi
+  # pack's config in PACK_HOME: trust the builder, and make plain `pack build` use the
+  # local lifecycle image and never pull (nothing can be pulled here).
+  local cfg="$PACK_HOME/config.toml"
+  if ! grep -qF "name = \"$BUILDER\"" "$cfg" 2>/dev/null; then
+    pack config trusted-builders add "$BUILDER" >/dev/null
+    log "  trusted $BUILDER (PACK_HOME=.tools/pack-home)"
+  fi
+  if ! grep -qF "lifecycle-image = \"$LIFECYCLE_IMAGE\"" "$cfg" 2>/dev/null; then
+    pack config lifecycle-image "$LIFECYCLE_IMAGE" >/dev/null
+  fi
+  if ! grep -qF 'pull-policy = "never"' "$cfg" 2>/dev/null; then
+    pack config pull-policy never >/dev/null
+  fi
+}
+
+# ---------------------------------------------------------------- main
+step "1/4 docker engine" ensure_docker
+step "2/4 pack $PACK_VERSION + lifecycle $LIFECYCLE_VERSION" ensure_tools
+step "3/4 images" ensure_images
+step "4/4 builder" ensure_builder
+log "all done in $(fmt_ms $(($(now_ms) - SETUP_START)))"
