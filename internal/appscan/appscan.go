@@ -74,3 +74,10 @@ func isVirtualenv(dir string) bool {
 	_, err := os.Lstat(filepath.Join(dir, "pyvenv.cfg"))
 	return err == nil
 }
+
+// IsEmptyDir tells whether dir has no entries (or does not exist), so that
+// an empty cache layer is not handed to the lifecycle.
+func IsEmptyDir(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	return err != nil || len(entries) == 0
+}

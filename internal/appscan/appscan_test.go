@@ -85,6 +85,15 @@ func testAppscan(t *testing.T, context spec.G, it spec.S) {
 		})
 	})
 
+	context("IsEmptyDir", func() {
+		it("is true for an empty or missing directory, false otherwise", func() {
+			Expect(appscan.IsEmptyDir(root)).To(BeTrue())
+			Expect(appscan.IsEmptyDir(filepath.Join(root, "missing"))).To(BeTrue())
+			write(t, root, "x")
+			Expect(appscan.IsEmptyDir(root)).To(BeFalse())
+		})
+	})
+
 	context("Exists", func() {
 		it("tells whether a file exists", func() {
 			write(t, root, "runtime.txt")

@@ -1,0 +1,52 @@
+package pip_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/sclevine/spec"
+	"github.com/sclevine/spec/report"
+)
+
+func TestUnitPip(t *testing.T) {
+	suite := spec.New("pip", spec.Report(report.Terminal{}), spec.Sequential())
+	suite("Detect", testDetect)
+	suite("Build", testBuild)
+	suite("Runner", testRunner)
+	suite("Binding", testBinding)
+	suite.Run(t)
+}
+
+// settingsEnv are the variables the pip buildpack reads; every test starts
+// with all of them unset.
+var settingsEnv = []string{
+	"CUSTOM_REQUIREMENTSTXT_PATH", "VIRTUALENV_NAME", "BP_PIP_PACKAGE_WHEEL",
+	"PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS", "PIP_NO_INDEX",
+	"PIP_TRUSTED_HOST", "PIP_PRE", "PIP_ONLY_BINARY", "PIP_NO_BINARY",
+	"PIP_CONSTRAINT", "PIP_REQUIRE_HASHES", "PIP_NO_DEPS", "PIP_UPGRADE_STRATEGY",
+	"PIP_CONFIG_FILE",
+	"BP_PIP_COMPRESS_VIRTUALENV", "COMPRESS_VIRTUALENV",
+	"SERVICE_BINDING_ROOT", "CNB_BINDINGS", "VCAP_SERVICES",
+}
+
+// unsetEnv unsets names for the duration of the test; t.Setenv restores
+// their values afterwards.
+func unsetEnv(t *testing.T, names ...string) {
+	t.Helper()
+	for _, name := range names {
+		t.Setenv(name, "")
+		if err := os.Unsetenv(name); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// writeFile writes content to dir/name, creating parent directories.
+func writeFile(dir, name, content string) error {
+	path := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(path, []byte(content), 0o644)
+}
