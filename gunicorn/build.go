@@ -1,42 +1,181 @@
 package gunicorn
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/paketo-buildpacks/packit/v2"
+	"github.com/paketo-buildpacks/packit/v2/chronos"
+	"github.com/paketo-buildpacks/packit/v2/pexec"
 	"github.com/paketo-buildpacks/packit/v2/scribe"
-	"github.com/python-cnb/buildpack/internal/appscan"
+	"github.com/python-cnb/buildpack/gunicorn/launchenv"
+	"github.com/python-cnb/buildpack/internal/layermeta"
 )
 
-// Build writes the default web process: python running the first of
-// ScriptCandidates found at the app's root. With none, it sets no process
-// and says what it looked for.
+// GunicornInstaller provides gunicorn for the web process. PipInstaller is
+// the real one.
+type GunicornInstaller interface {
+	// Probe reports the python on PATH and the gunicorn the app's environment
+	// lets it import.
+	Probe() (Probe, error)
+	// Install installs gunicorn==version with python (Probe's BasePython)
+	// into targetDir, a directory that goes on PYTHONPATH.
+	Install(python, version, targetDir string) error
+}
+
+// Probe is what the python on PATH reports.
+type Probe struct {
+	// Python is its sys.version on one line: part of the gunicorn layer's
+	// reuse key.
+	Python string
+	// Gunicorn is the version of gunicorn it can import, "" when none.
+	Gunicorn string
+	// BasePython is the interpreter outside any virtual environment, whose
+	// pip installs gunicorn.
+	BasePython string
+}
+
+// GunicornLayerMetadata is the gunicorn layer's reuse key.
+type GunicornLayerMetadata struct {
+	Gunicorn string `toml:"gunicorn"`
+	Python   string `toml:"python"`
+}
+
+// Build is BuildWith the real collaborators, as internal/wiring calls it.
 func Build(logger scribe.Emitter) packit.BuildFunc {
+	executable := func(name string) Executable { return pexec.NewExecutable(name) }
+	return BuildWith(NewPipInstaller(executable), chronos.DefaultClock, logger)
+}
+
+// BuildWith decides the start command (see ChooseStart) and writes the
+// launch processes. When the web process runs gunicorn, it uses the
+// gunicorn of the app's dependencies, or else installs GunicornVersion into
+// the gunicorn layer (launch, cache), reused while gunicorn's and python's
+// versions stay the same. Whenever there is a process, the start layer
+// (launch) carries the exec.d program, which sets PORT and, for the gunicorn
+// web process, GUNICORN_CMD_ARGS when the container starts.
+func BuildWith(installer GunicornInstaller, clock chronos.Clock, logger scribe.Emitter) packit.BuildFunc {
 	return func(context packit.BuildContext) (packit.BuildResult, error) {
 		logger.Title("%s %s", context.BuildpackInfo.Name, context.BuildpackInfo.Version)
 		logger.Process("Choosing the start command")
+		start, err := ChooseStart(context.WorkingDir, logger)
+		if err != nil {
+			return packit.BuildResult{}, err
+		}
+		logger.Break()
+		if len(start.Processes) == 0 {
+			return packit.BuildResult{}, nil
+		}
 
-		for _, script := range ScriptCandidates {
-			found, err := appscan.Exists(context.WorkingDir, script)
+		execd := filepath.Join(context.CNBPath, ExecDPath)
+		if _, err := os.Stat(execd); err != nil {
+			return packit.BuildResult{}, fmt.Errorf("this buildpack lacks its exec.d program %s (scripts/build.sh builds it): %w", ExecDPath, err)
+		}
+
+		var layers []packit.Layer
+		if start.WSGIApp != "" {
+			layer, err := provideGunicorn(context, installer, clock, logger)
 			if err != nil {
 				return packit.BuildResult{}, err
 			}
-			if !found {
-				continue
+			if layer != nil {
+				layers = append(layers, *layer)
 			}
-			process := packit.DirectProcess{
-				Type:    "web",
-				Command: []string{"python", script},
-				Default: true,
-			}
-			logger.Subprocess("Found %s", script)
-			logger.LaunchDirectProcesses([]packit.DirectProcess{process})
-			return packit.BuildResult{Launch: packit.LaunchMetadata{DirectProcesses: []packit.DirectProcess{process}}}, nil
 		}
 
-		logger.Subprocess("No web process: none of %s is at the app's root.", strings.Join(ScriptCandidates, ", "))
-		logger.Subprocess("Add one of them, or run the image with an explicit command.")
+		layer, err := context.Layers.Get(StartLayer)
+		if err != nil {
+			return packit.BuildResult{}, fmt.Errorf("opening the %s layer: %w", StartLayer, err)
+		}
+		layer, err = layer.Reset()
+		if err != nil {
+			return packit.BuildResult{}, fmt.Errorf("resetting the %s layer: %w", StartLayer, err)
+		}
+		layer.Launch = true
+		layer.ExecD = []string{execd}
+		logger.Process("Configuring the container start")
+		logger.Subprocess("exec.d sets %s=%d when it is unset", launchenv.PortEnv, launchenv.DefaultPort)
+		if start.WSGIApp != "" {
+			layer.ProcessLaunchEnv[WebProcess] = packit.Environment{}
+			layer.ProcessLaunchEnv[WebProcess].Default(launchenv.DefaultsEnv, "true")
+			logGunicornSettings(context.WorkingDir, logger)
+		}
 		logger.Break()
-		return packit.BuildResult{}, nil
+		layers = append(layers, layer)
+
+		logger.LaunchDirectProcesses(start.Processes, layer.ProcessLaunchEnv)
+		return packit.BuildResult{
+			Layers: layers,
+			Launch: packit.LaunchMetadata{DirectProcesses: start.Processes},
+		}, nil
 	}
+}
+
+// provideGunicorn returns the gunicorn layer, or nil when the app's
+// dependencies provide gunicorn.
+func provideGunicorn(context packit.BuildContext, installer GunicornInstaller, clock chronos.Clock, logger scribe.Emitter) (*packit.Layer, error) {
+	logger.Process("Providing gunicorn")
+	probe, err := installer.Probe()
+	if err != nil {
+		return nil, err
+	}
+	if probe.Gunicorn != "" {
+		logger.Subprocess("Using gunicorn %s from the app's dependencies", probe.Gunicorn)
+		return nil, nil
+	}
+
+	layer, err := context.Layers.Get(GunicornLayer)
+	if err != nil {
+		return nil, fmt.Errorf("opening the %s layer: %w", GunicornLayer, err)
+	}
+	metadata := GunicornLayerMetadata{Gunicorn: GunicornVersion, Python: probe.Python}
+	changes, err := layermeta.Changes(layer.Metadata, metadata)
+	if err != nil {
+		return nil, err
+	}
+	if len(changes) == 0 {
+		logger.Subprocess("The app's dependencies do not provide gunicorn")
+		logger.Subprocess("Reusing cached layer %s (gunicorn %s)", layer.Path, GunicornVersion)
+		layer.Launch, layer.Build, layer.Cache = true, false, true
+		return &layer, nil
+	}
+
+	logger.Subprocess("Installing gunicorn %s: the app's dependencies do not provide it (rebuilding layer: %s)",
+		GunicornVersion, strings.Join(changes, "; "))
+	layer, err = layer.Reset()
+	if err != nil {
+		return nil, fmt.Errorf("resetting the %s layer: %w", GunicornLayer, err)
+	}
+	layer.Launch, layer.Build, layer.Cache = true, false, true
+	target := filepath.Join(layer.Path, "site-packages")
+	duration, err := clock.Measure(func() error { return installer.Install(probe.BasePython, GunicornVersion, target) })
+	if err != nil {
+		return nil, err
+	}
+	logger.Action("Completed in %s", duration.Round(time.Millisecond))
+	logger.Break()
+
+	layer.LaunchEnv.Append("PYTHONPATH", target, string(os.PathListSeparator))
+	layer.Metadata, err = layermeta.Encode(metadata)
+	if err != nil {
+		return nil, err
+	}
+	logger.EnvironmentVariables(layer)
+	return &layer, nil
+}
+
+func logGunicornSettings(appDir string, logger scribe.Emitter) {
+	settings := fmt.Sprintf("%s, %s=true (%s, %s)", launchenv.TimeoutEnv, launchenv.MultiWorkersEnv, launchenv.WorkersEnv, launchenv.ThreadsEnv)
+	if isRegular(filepath.Join(appDir, launchenv.ConfigFile)) {
+		logger.Subprocess("Found %s: gunicorn reads it, and exec.d adds to %s only what is set when the container starts:",
+			launchenv.ConfigFile, launchenv.CmdArgsEnv)
+		logger.Action("%s, and a %s of your own", settings, launchenv.CmdArgsEnv)
+		return
+	}
+	logger.Subprocess("exec.d sets %s=\"--bind 0.0.0.0:$PORT --access-logfile - --error-logfile - --timeout %d\"",
+		launchenv.CmdArgsEnv, launchenv.DefaultTimeout)
+	logger.Action("changed by %s when the container starts; a %s of your own is appended and wins", settings, launchenv.CmdArgsEnv)
 }

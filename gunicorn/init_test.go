@@ -10,6 +10,12 @@ import (
 func TestUnitGunicorn(t *testing.T) {
 	suite := spec.New("gunicorn", spec.Report(report.Terminal{}), spec.Sequential())
 	suite("Detect", testDetect)
+	suite("Procfile", testProcfile)
+	suite("StartCommand", testStartCommand)
+	suite("Django", testDjango)
+	suite("WSGI", testWSGI)
+	suite("Installer", testInstaller)
+	suite("Start", testStart)
 	suite("Build", testBuild)
 	suite.Run(t)
 }

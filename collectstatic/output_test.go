@@ -1,0 +1,115 @@
+package collectstatic_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	. "github.com/onsi/gomega"
+	"github.com/python-cnb/buildpack/collectstatic"
+	"github.com/sclevine/spec"
+)
+
+func testOutput(t *testing.T, context spec.G, it spec.S) {
+	var Expect = NewWithT(t).Expect
+
+	context("DjangoError", func() {
+		it("keeps the last traceback and drops what came before it", func() {
+			output := "Copying '/workspace/static/site.css'\n" +
+				"Traceback (most recent call last):\n  File \"a.py\", line 1\nKeyError: 'a'\n\n" +
+				"During handling of the above exception, another exception occurred:\n\n" +
+				"Traceback (most recent call last):\n  File \"manage.py\", line 22, in <module>\n" +
+				"django.core.exceptions.ImproperlyConfigured: You're using the staticfiles app without having set the required STATIC_ROOT setting to a filesystem path.\n"
+			Expect(collectstatic.DjangoError(output)).To(Equal("Traceback (most recent call last):\n" +
+				"  File \"manage.py\", line 22, in <module>\n" +
+				"django.core.exceptions.ImproperlyConfigured: You're using the staticfiles app without having set the required STATIC_ROOT setting to a filesystem path."))
+		})
+
+		it("keeps the last lines of a long traceback, ending with the exception", func() {
+			var b strings.Builder
+			b.WriteString("Traceback (most recent call last):\n")
+			for i := 0; i < 40; i++ {
+				fmt.Fprintf(&b, "  frame %d\n", i)
+			}
+			b.WriteString("ValueError: The file 'img/missing.png' could not be found\n")
+			got := strings.Split(collectstatic.DjangoError(b.String()), "\n")
+			Expect(got).To(HaveLen(20))
+			Expect(got[0]).To(Equal("  frame 21"))
+			Expect(got[19]).To(Equal("ValueError: The file 'img/missing.png' could not be found"))
+		})
+
+		it("keeps the last lines of an error printed without a traceback", func() {
+			output := "\n" + strings.Repeat("noise\n", 30) + "SystemCheckError: System check identified some issues:\n\nERRORS:\n?: (staticfiles.E001) The STATICFILES_DIRS setting is not a tuple or list.\n\n"
+			got := collectstatic.DjangoError(output)
+			Expect(strings.Split(got, "\n")).To(HaveLen(20))
+			Expect(got).To(HavePrefix("noise\n"))
+			Expect(got).To(HaveSuffix("ERRORS:\n?: (staticfiles.E001) The STATICFILES_DIRS setting is not a tuple or list."))
+		})
+
+		it("leaves out the ^ and ~ marks under all frames but the last, keeping a SyntaxError's caret", func() {
+			output := "Traceback (most recent call last):\n" +
+				"  File \"/workspace/manage.py\", line 11, in main\n" +
+				"    self._wrapped = Settings(settings_module)\n" +
+				"                    ^^^^^^^^^^^^^^^^^^^^^^^^^\n" +
+				"  File \"/venv/django/core/management/base.py\", line 464, in execute\n" +
+				"    output = self.handle(*args, **options)\n" +
+				"             ~~~~~~~~~~~^^^^^^^^^^^^^^^^^^\n" +
+				"  File \"/workspace/mysite/settings.py\", line 34\n" +
+				"    INSTALLED_APPS +=\n" +
+				"                     ^\n" +
+				"SyntaxError: invalid syntax\n"
+			Expect(collectstatic.DjangoError(output)).To(Equal("Traceback (most recent call last):\n" +
+				"  File \"/workspace/manage.py\", line 11, in main\n" +
+				"    self._wrapped = Settings(settings_module)\n" +
+				"  File \"/venv/django/core/management/base.py\", line 464, in execute\n" +
+				"    output = self.handle(*args, **options)\n" +
+				"  File \"/workspace/mysite/settings.py\", line 34\n" +
+				"    INSTALLED_APPS +=\n" +
+				"                     ^\n" +
+				"SyntaxError: invalid syntax"))
+		})
+
+		it("gives nothing for no output", func() {
+			Expect(collectstatic.DjangoError("")).To(Equal(""))
+		})
+	})
+
+	context("Tail", func() {
+		it("keeps everything while under the bound", func() {
+			tail := collectstatic.NewTail(100)
+			fmt.Fprint(tail, "one\n")
+			fmt.Fprint(tail, "two\n")
+			Expect(tail.String()).To(Equal("one\ntwo\n"))
+		})
+
+		it("keeps at most the bound, from the start of a line", func() {
+			tail := collectstatic.NewTail(10)
+			fmt.Fprint(tail, "aaaa\nbbbb\ncc")
+			Expect(tail.String()).To(Equal("bbbb\ncc"))
+		})
+
+		it("keeps the last lines of a long output written in many pieces", func() {
+			tail := collectstatic.NewTail(16)
+			for i := 0; i < 100; i++ {
+				n, err := fmt.Fprintf(tail, "line %02d\n", i)
+				Expect(err).NotTo(HaveOccurred())
+				Expect(n).To(Equal(8))
+			}
+			Expect(tail.String()).To(Equal("line 98\nline 99\n"))
+		})
+
+		it("drops a partial first line after older output was dropped", func() {
+			tail := collectstatic.NewTail(10)
+			fmt.Fprint(tail, "0123456789abcdefghij\nxyz\n")
+			Expect(tail.String()).To(Equal("xyz\n"))
+			fmt.Fprint(tail, "1")
+			Expect(tail.String()).To(Equal("xyz\n1"))
+		})
+
+		it("keeps a partial line when there is no line boundary at all", func() {
+			tail := collectstatic.NewTail(4)
+			fmt.Fprint(tail, "0123456789")
+			Expect(tail.String()).To(Equal("6789"))
+		})
+	})
+}
