@@ -1,0 +1,42 @@
+package hooks
+
+import (
+	"fmt"
+
+	"github.com/paketo-buildpacks/packit/v2"
+	"github.com/python-cnb/buildpack/internal/plan"
+)
+
+// Detect passes when the phase's command or script path setting is set (to
+// more than whitespace); whether the script exists is checked at build, so
+// that the build log says what is wrong. It requires CPython at build, so
+// that the hook runs with Python on PATH. A second plan that requires
+// nothing lets the hook still run in a group without CPython (a conda
+// group), rather than being dropped silently as an optional buildpack whose
+// requirement is unmet.
+func Detect(phase Phase) packit.DetectFunc {
+	return func(context packit.DetectContext) (packit.DetectResult, error) {
+		if !phase.Valid() {
+			return packit.DetectResult{}, fmt.Errorf("unknown hook phase %q", phase)
+		}
+		command, script := Settings(phase)
+		if command == "" && script == "" {
+			return packit.DetectResult{}, packit.Fail.WithMessage("%s and %s are unset: there is no %s hook to run",
+				phase.CommandEnv(), phase.ScriptEnv(), phase)
+		}
+		return packit.DetectResult{
+			Plan: packit.BuildPlan{
+				Requires: []packit.BuildPlanRequirement{
+					{Name: plan.CPython, Metadata: map[string]interface{}{"build": true}},
+				},
+				Or: []packit.BuildPlan{{}},
+			},
+		}, nil
+	}
+}
+
+// PreDetect is Detect(Pre), for the pre-build sub-buildpack.
+func PreDetect() packit.DetectFunc { return Detect(Pre) }
+
+// PostDetect is Detect(Post), for the post-build sub-buildpack.
+func PostDetect() packit.DetectFunc { return Detect(Post) }

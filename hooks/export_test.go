@@ -1,0 +1,6 @@
+package hooks
+
+// Test access to the bounded output buffer.
+type TailBuffer = tailBuffer
+
+var NewTailBuffer = newTailBuffer
