@@ -1,0 +1,409 @@
+package conda
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/paketo-buildpacks/packit/v2"
+	"github.com/paketo-buildpacks/packit/v2/chronos"
+	"github.com/paketo-buildpacks/packit/v2/postal"
+	"github.com/paketo-buildpacks/packit/v2/scribe"
+	"github.com/python-cnb/buildpack/cpython"
+	"github.com/python-cnb/buildpack/internal/appscan"
+	"github.com/python-cnb/buildpack/internal/errs"
+	"github.com/python-cnb/buildpack/internal/layermeta"
+	"github.com/python-cnb/buildpack/pip"
+	"github.com/python-cnb/buildpack/requirements"
+)
+
+// RattlerFetcher delivers the unpacked py-rattler wheel into a layer and
+// says where it came from. Fetcher is the real one.
+type RattlerFetcher interface {
+	Fetch(dep postal.Dependency, cnbPath, layerPath, platformPath string, out io.Writer) (string, error)
+}
+
+// EnvCreator solves and installs a conda environment. Driver is the real one.
+type EnvCreator interface {
+	Create(rattlerDir string, request Request, out io.Writer) error
+	PythonMinor() (string, error)
+}
+
+// PipRunner runs pip against an environment; pip.Runner is the real one.
+type PipRunner interface {
+	Pip(venv, dir string, args []string, out io.Writer) error
+}
+
+// EnvMetadata is the conda-env layer's reuse key: the layer is reused whole
+// only when every field matches, else rebuilt from scratch.
+type EnvMetadata struct {
+	Environment  string `toml:"environment"`
+	Requirements string `toml:"requirements"`
+	Rattler      string `toml:"rattler"`
+	Channels     string `toml:"channels"`
+	Platform     string `toml:"platform"`
+	PipSettings  string `toml:"pip-settings"`
+}
+
+// RattlerMetadata is the rattler layer's reuse key.
+type RattlerMetadata struct {
+	Checksum string `toml:"checksum"`
+}
+
+// Build creates the conda environment layer from the environment file (or
+// the notebook default), then installs the environment file's pip: list and
+// requirements.txt into it with one pip run.
+func Build(fetcher RattlerFetcher, creator EnvCreator, pipRunner PipRunner, clock chronos.Clock, logger scribe.Emitter) packit.BuildFunc {
+	return func(context packit.BuildContext) (packit.BuildResult, error) {
+		logger.Title("%s %s", context.BuildpackInfo.Name, context.BuildpackInfo.Version)
+		appDir := context.WorkingDir
+
+		in, err := readInputs(appDir, creator, logger)
+		if err != nil {
+			return packit.BuildResult{}, err
+		}
+		arch := cpython.TargetArch()
+		platform, err := condaPlatform(arch)
+		if err != nil {
+			return packit.BuildResult{}, err
+		}
+		dep, err := LoadDependency(filepath.Join(context.CNBPath, "buildpack.toml"), arch)
+		if err != nil {
+			return packit.BuildResult{}, err
+		}
+
+		wanted := EnvMetadata{
+			Environment:  in.env.Digest,
+			Requirements: in.requirements.Digest,
+			Rattler:      dep.Checksum,
+			Channels:     channelsDigest(in.channels),
+			Platform:     platform,
+			PipSettings:  pip.SettingsDigest(""),
+		}
+		env, err := context.Layers.Get(EnvLayer)
+		if err != nil {
+			return packit.BuildResult{}, fmt.Errorf("opening the %s layer: %w", EnvLayer, err)
+		}
+		rattler, err := context.Layers.Get(RattlerLayer)
+		if err != nil {
+			return packit.BuildResult{}, fmt.Errorf("opening the %s layer: %w", RattlerLayer, err)
+		}
+		pkgs, err := context.Layers.Get(PkgsLayer)
+		if err != nil {
+			return packit.BuildResult{}, fmt.Errorf("opening the %s layer: %w", PkgsLayer, err)
+		}
+		rattlerChanges, err := layermeta.Changes(rattler.Metadata, RattlerMetadata{Checksum: dep.Checksum})
+		if err != nil {
+			return packit.BuildResult{}, err
+		}
+
+		changes, err := layermeta.Changes(env.Metadata, wanted)
+		if err != nil {
+			return packit.BuildResult{}, err
+		}
+		if len(changes) == 0 {
+			logger.Process("Reusing cached layer %s", env.Path)
+			logger.Subprocess("the environment file, requirements, py-rattler, channels and pip settings are unchanged: the solver and pip did not run")
+			logger.Break()
+		} else {
+			if rattlerChanges, err = installRattler(fetcher, dep, context, &rattler, rattlerChanges, clock, logger); err != nil {
+				return packit.BuildResult{}, err
+			}
+			logger.Process("Creating the conda environment (rebuilding layer: %s)", strings.Join(changes, "; "))
+			if env, err = env.Reset(); err != nil {
+				return packit.BuildResult{}, fmt.Errorf("resetting the %s layer: %w", EnvLayer, err)
+			}
+			request := Request{
+				Channels: urls(in.channels), Specs: in.env.Specs, Prefix: env.Path,
+				CacheDir: pkgs.Path, ChannelAlias: in.alias, Platform: platform,
+			}
+			if err := create(creator, pipRunner, rattler.Path, request, in, appDir, clock, logger); err != nil {
+				return packit.BuildResult{}, err
+			}
+			env.SharedEnv.Override(PrefixEnv, env.Path)
+			logger.EnvironmentVariables(env)
+			if env.Metadata, err = layermeta.Encode(wanted); err != nil {
+				return packit.BuildResult{}, err
+			}
+		}
+		env.Launch, env.Build, env.Cache = true, true, true
+		layers := []packit.Layer{env}
+
+		// py-rattler is only this buildpack's tool: kept in the cache for the
+		// next rebuild, never seen by later buildpacks or the app.
+		if len(rattlerChanges) == 0 {
+			rattler.Launch, rattler.Build, rattler.Cache = false, false, true
+			layers = append(layers, rattler)
+		}
+		if !appscan.IsEmptyDir(pkgs.Path) {
+			pkgs.Launch, pkgs.Build, pkgs.Cache = false, false, true
+			layers = append(layers, pkgs)
+		}
+		return packit.BuildResult{Layers: layers}, nil
+	}
+}
+
+// inputs is everything read from the app and the settings.
+type inputs struct {
+	env          EnvFile
+	requirements requirements.Set
+	alias        string
+	channels     []Channel
+}
+
+func readInputs(appDir string, creator EnvCreator, logger scribe.Emitter) (inputs, error) {
+	var in inputs
+	path, err := FindEnvFile(appDir)
+	if err != nil {
+		return in, err
+	}
+	if path != "" {
+		if in.env, err = ReadEnvFile(appDir, path); err != nil {
+			return in, err
+		}
+		logger.Process("Reading %s", path)
+		for _, other := range EnvFiles {
+			if ok, _ := appscan.Exists(appDir, other); ok && other != path {
+				logger.Subprocess("Warning: %s is ignored: %s takes precedence", other, path)
+			}
+		}
+		if len(in.env.Ignored) > 0 {
+			logger.Subprocess("Not used by this buildpack: %s", strings.Join(in.env.Ignored, ", "))
+		}
+	} else {
+		logger.Process("No environment.yml: creating the default environment for Jupyter notebooks")
+		python := ""
+		requests, err := cpython.ReadRequests(appDir, nil)
+		if err != nil {
+			return in, err
+		}
+		if len(requests) > 0 {
+			if python, err = creator.PythonMinor(); err != nil {
+				return in, err
+			}
+			logger.Subprocess("python=%s, the version %s asks for", python, requests[0].Source)
+		}
+		in.env = NotebookEnv(python)
+	}
+
+	rel, err := requirements.Locate(appDir)
+	if err != nil {
+		return in, err
+	}
+	if rel != "" {
+		if in.requirements, err = requirements.Read(appDir, rel); err != nil {
+			return in, err
+		}
+	}
+
+	if in.alias, err = ChannelAlias(); err != nil {
+		return in, err
+	}
+	in.channels = ResolveChannels(in.env.Channels, in.alias)
+	for _, c := range in.channels {
+		if c.Name == c.URL {
+			logger.Subprocess("Channel %s", Redact(c.URL))
+		} else {
+			logger.Subprocess("Channel %s -> %s", c.Name, Redact(c.URL))
+		}
+	}
+	logger.Subprocess("Conda packages: %s", strings.Join(in.env.Specs, ", "))
+	if len(in.env.Pip) > 0 {
+		logger.Subprocess("pip requirements in %s: %s", in.env.Path, strings.Join(in.env.Pip, ", "))
+	}
+	if in.requirements.Path != "" {
+		logger.Subprocess("pip requirements file: %s", in.requirements.Path)
+	}
+	logger.Break()
+	return in, nil
+}
+
+// installRattler makes sure the rattler layer holds the wanted py-rattler
+// and returns the layer's remaining changes (none once installed).
+func installRattler(fetcher RattlerFetcher, dep postal.Dependency, context packit.BuildContext, layer *packit.Layer, changes []string, clock chronos.Clock, logger scribe.Emitter) ([]string, error) {
+	if len(changes) == 0 {
+		logger.Process("Reusing cached layer %s (%s %s)", layer.Path, DependencyID, dep.Version)
+		logger.Break()
+		return nil, nil
+	}
+	logger.Process("Installing %s %s (rebuilding layer: %s)", DependencyID, dep.Version, strings.Join(changes, "; "))
+	reset, err := layer.Reset()
+	if err != nil {
+		return changes, fmt.Errorf("resetting the %s layer: %w", RattlerLayer, err)
+	}
+	*layer = reset
+	var source string
+	duration, err := clock.Measure(func() error {
+		source, err = fetcher.Fetch(dep, context.CNBPath, layer.Path, context.Platform.Path, logger.ActionWriter)
+		return err
+	})
+	if err != nil {
+		return changes, err
+	}
+	logger.Subprocess("From %s", source)
+	logger.Action("Completed in %s", duration.Round(time.Millisecond))
+	logger.Break()
+	if layer.Metadata, err = layermeta.Encode(RattlerMetadata{Checksum: dep.Checksum}); err != nil {
+		return changes, err
+	}
+	return nil, nil
+}
+
+func create(creator EnvCreator, pipRunner PipRunner, rattlerDir string, request Request, in inputs, appDir string, clock chronos.Clock, logger scribe.Emitter) error {
+	duration, err := clock.Measure(func() error {
+		logger.Subprocess("Solving and installing with %s", DependencyID)
+		var tail strings.Builder
+		if err := creator.Create(rattlerDir, request, io.MultiWriter(logger.ActionWriter, &tail)); err != nil {
+			return createError(err, in, tail.String())
+		}
+		return installPip(pipRunner, in, request.Prefix, appDir, logger)
+	})
+	if err != nil {
+		return err
+	}
+	logger.Action("Completed in %s", duration.Round(time.Millisecond))
+	logger.Break()
+	return nil
+}
+
+// installPip runs pip once in the environment for the environment file's
+// pip: list and the requirements file, so that pip reports requirements
+// that conflict between them.
+func installPip(pipRunner PipRunner, in inputs, prefix, appDir string, logger scribe.Emitter) error {
+	if len(in.env.Pip) == 0 && in.requirements.Path == "" {
+		return nil
+	}
+	what := describePip(in)
+	if _, err := os.Stat(filepath.Join(prefix, "bin", "python")); err != nil {
+		return errs.New(fmt.Sprintf("The conda environment has no Python, so pip cannot install %s into it", what),
+			fmt.Sprintf("add python to the dependencies in %s", envName(in)))
+	}
+	args := []string{"install", "--prefer-binary", "--no-cache-dir"}
+	if len(in.env.Pip) > 0 {
+		// Written next to the environment file, as conda does, so that
+		// relative paths in it (-r other.txt, -e .) mean the same.
+		file, err := os.CreateTemp(appDir, ".conda-pip-requirements-*.txt")
+		if err != nil {
+			return fmt.Errorf("writing the pip requirements of %s: %w", in.env.Path, err)
+		}
+		defer os.Remove(file.Name())
+		_, err = file.WriteString(strings.Join(in.env.Pip, "\n") + "\n")
+		if closeErr := file.Close(); err == nil {
+			err = closeErr
+		}
+		if err != nil {
+			return fmt.Errorf("writing the pip requirements of %s: %w", in.env.Path, err)
+		}
+		args = append(args, "--requirement", filepath.Base(file.Name()))
+	}
+	if in.requirements.Path != "" {
+		args = append(args, "--requirement", in.requirements.Path)
+	}
+	logger.Subprocess("Running 'pip %s' in the conda environment", strings.Join(args, " "))
+	var tail strings.Builder
+	if err := pipRunner.Pip(prefix, appDir, args, io.MultiWriter(logger.ActionWriter, &tail)); err != nil {
+		return &errs.UserError{
+			Title:  fmt.Sprintf("pip could not install %s into the conda environment", what),
+			Detail: fmt.Sprintf("%s\n(pip: %v)", pip.ErrorLines(tail.String()), err),
+			Remedy: fmt.Sprintf("fix what pip reports above: requirements that conflict with each other or with the packages in %s, a name or version that does not exist on the index, or an index the build cannot reach (PIP_INDEX_URL)", envName(in)),
+			Err:    err,
+		}
+	}
+	return nil
+}
+
+func createError(err error, in inputs, output string) error {
+	var failure *DriverError
+	if !errors.As(err, &failure) {
+		return err
+	}
+	channels := strings.Join(redacted(in.channels), ", ")
+	switch {
+	case failure.Unsolvable:
+		return &errs.UserError{
+			Title:  fmt.Sprintf("The conda packages in %s cannot be installed from %s", envName(in), channels),
+			Detail: failure.Explanation,
+			Remedy: fmt.Sprintf("check the package names and versions in %s, or add the channel that has them under channels:", envName(in)),
+			Err:    err,
+		}
+	case failure.Channel:
+		return &errs.UserError{
+			Title:  "Could not read the conda channels " + channels,
+			Detail: failure.Explanation,
+			Remedy: fmt.Sprintf("let the build reach the channels (pack build --network …, a proxy in HTTPS_PROXY), correct the channel names in %s, or set %s to a mirror", envName(in), ChannelAliasEnv),
+			Err:    err,
+		}
+	}
+	detail := failure.Explanation
+	if detail == "" {
+		detail = errs.Tail(output, 15)
+	}
+	return &errs.UserError{
+		Title:  fmt.Sprintf("py-rattler could not create the conda environment from %s", envName(in)),
+		Detail: detail,
+		Remedy: fmt.Sprintf("fix what py-rattler reports above (an invalid package spec in %s, a broken package); if the message points at this buildpack, please report it", envName(in)),
+		Err:    err,
+	}
+}
+
+func describePip(in inputs) string {
+	var parts []string
+	if len(in.env.Pip) > 0 {
+		parts = append(parts, "the pip: list of "+in.env.Path)
+	}
+	if in.requirements.Path != "" {
+		parts = append(parts, in.requirements.Path)
+	}
+	return strings.Join(parts, " and ")
+}
+
+func envName(in inputs) string {
+	if in.env.Path == "" {
+		return "the default notebook environment"
+	}
+	return in.env.Path
+}
+
+// condaPlatform is the conda subdir for a CNB architecture.
+func condaPlatform(arch string) (string, error) {
+	switch arch {
+	case "amd64":
+		return "linux-64", nil
+	case "arm64":
+		return "linux-aarch64", nil
+	}
+	return "", errs.New(fmt.Sprintf("conda environments are not supported on the %s architecture", arch),
+		"build on linux/amd64 or linux/arm64")
+}
+
+func urls(channels []Channel) []string {
+	var out []string
+	for _, c := range channels {
+		out = append(out, c.URL)
+	}
+	return out
+}
+
+func redacted(channels []Channel) []string {
+	var out []string
+	for _, c := range channels {
+		out = append(out, Redact(c.URL))
+	}
+	return out
+}
+
+// channelsDigest hashes the channel URLs, which may hold credentials, so
+// that they never enter metadata.
+func channelsDigest(channels []Channel) string {
+	h := sha256.New()
+	for _, u := range urls(channels) {
+		fmt.Fprintf(h, "%s\x00", u)
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}

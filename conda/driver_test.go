@@ -1,0 +1,129 @@
+package conda_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	. "github.com/onsi/gomega"
+	"github.com/paketo-buildpacks/packit/v2/pexec"
+	"github.com/python-cnb/buildpack/conda"
+	"github.com/sclevine/spec"
+)
+
+// exitError returns a real *exec.ExitError with the given status.
+func exitError(t *testing.T, code int) error {
+	t.Helper()
+	err := exec.Command("sh", "-c", "exit "+string(rune('0'+code))).Run()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) {
+		t.Fatalf("no exit error: %v", err)
+	}
+	return err
+}
+
+func testDriver(t *testing.T, context spec.G, it spec.S) {
+	var (
+		Expect  = NewWithT(t).Expect
+		python  *fakeExecutable
+		driver  conda.Driver
+		request conda.Request
+		seen    conda.Request
+		script  []byte
+		out     bytes.Buffer
+	)
+
+	it.Before(func() {
+		python = &fakeExecutable{}
+		driver = conda.NewDriver(python)
+		request = conda.Request{Channels: []string{"http://c/conda-forge"}, Specs: []string{"python", "six"}, Prefix: "/env", CacheDir: "/cache", ChannelAlias: "http://c/", Platform: "linux-64"}
+		out.Reset()
+		python.stub = func(e pexec.Execution) error {
+			var err error
+			if script, err = os.ReadFile(e.Args[0]); err != nil {
+				return err
+			}
+			content, err := os.ReadFile(e.Args[1])
+			if err != nil {
+				return err
+			}
+			e.Stdout.Write([]byte("Solved in 0.01s\n"))
+			return json.Unmarshal(content, &seen)
+		}
+	})
+
+	it("runs the embedded driver with py-rattler on PYTHONPATH and the request as JSON", func() {
+		Expect(driver.Create("/layers/rattler", request, &out)).To(Succeed())
+		Expect(string(script)).To(ContainSubstring("from rattler import"))
+		Expect(python.calls[0].Env).To(ContainElements("PYTHONPATH=/layers/rattler", "PYTHONNOUSERSITE=1"))
+		Expect(seen.Specs).To(Equal(request.Specs))
+		Expect(seen.Channels).To(Equal(request.Channels))
+		Expect(seen.Platform).To(Equal("linux-64"))
+		Expect(seen.ErrorFile).NotTo(BeEmpty())
+		Expect(out.String()).To(ContainSubstring("Solved in"))
+		Expect(filepath.Dir(python.calls[0].Args[0])).NotTo(BeADirectory()) // cleaned up
+	})
+
+	it("tells unsolvable specs and unreachable channels apart, with the explanation", func() {
+		for code, check := range map[int]func(*conda.DriverError){
+			2: func(e *conda.DriverError) { Expect(e.Unsolvable).To(BeTrue()); Expect(e.Channel).To(BeFalse()) },
+			3: func(e *conda.DriverError) { Expect(e.Channel).To(BeTrue()); Expect(e.Unsolvable).To(BeFalse()) },
+			4: func(e *conda.DriverError) { Expect(e.Channel || e.Unsolvable).To(BeFalse()) },
+		} {
+			code := code
+			python.stub = func(e pexec.Execution) error {
+				content, _ := os.ReadFile(e.Args[1])
+				json.Unmarshal(content, &seen)
+				os.WriteFile(seen.ErrorFile, []byte("No candidates were found for flask *.\n"), 0o644)
+				return exitError(t, code)
+			}
+			err := driver.Create("/r", request, &out)
+			var failure *conda.DriverError
+			Expect(errors.As(err, &failure)).To(BeTrue())
+			Expect(failure.Explanation).To(Equal("No candidates were found for flask *."))
+			Expect(err).To(MatchError(ContainSubstring("exit status")))
+			check(failure)
+		}
+	})
+
+	it("asks python for its minor version", func() {
+		python.stub = func(e pexec.Execution) error {
+			e.Stdout.Write([]byte("3.11\n"))
+			return nil
+		}
+		Expect(driver.PythonMinor()).To(Equal("3.11"))
+		Expect(python.calls[0].Args[0]).To(Equal("-c"))
+	})
+
+	it("ships a driver that is valid Python", func() {
+		if _, err := exec.LookPath("python3"); err != nil {
+			t.Skip("no python3")
+		}
+		out, err := exec.Command("python3", "-c", "import ast,sys; ast.parse(open('driver.py').read())").CombinedOutput()
+		Expect(err).NotTo(HaveOccurred(), string(out))
+	})
+
+	context("failure cases", func() {
+		it("reports python's output when it cannot tell its version", func() {
+			python.stub = func(e pexec.Execution) error {
+				e.Stderr.Write([]byte("boom"))
+				return errors.New("exit status 1")
+			}
+			_, err := driver.PythonMinor()
+			Expect(err).To(MatchError(ContainSubstring("asking python for its version: exit status 1\nboom")))
+		})
+
+		it("returns a driver error with no explanation when python itself fails", func() {
+			python.stub = func(pexec.Execution) error { return errors.New("python: not found") }
+			err := driver.Create("/r", request, &out)
+			var failure *conda.DriverError
+			Expect(errors.As(err, &failure)).To(BeTrue())
+			Expect(failure.Explanation).To(BeEmpty())
+			Expect(failure.Unsolvable || failure.Channel).To(BeFalse())
+		})
+	})
+}
