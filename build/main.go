@@ -3,9 +3,10 @@ package main
 
 import (
 	"github.com/paketo-buildpacks/packit/v2"
+	"github.com/paketo-buildpacks/packit/v2/scribe"
 	"github.com/python-cnb/buildpack/internal/wiring"
 )
 
 func main() {
-	wiring.Run(func(bp wiring.Buildpack) { packit.Build(bp.Build(wiring.Logger())) })
+	wiring.Run(builders, func(build func(scribe.Emitter) packit.BuildFunc) { packit.Build(build(wiring.Logger())) })
 }

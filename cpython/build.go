@@ -102,6 +102,12 @@ func Build(installer DependencyInstaller, clock chronos.Clock, logger scribe.Emi
 		logger.Break()
 
 		layer.SharedEnv.Default("PYTHONUNBUFFERED", "1")
+		// python-build-standalone's OpenSSL does not look where Debian,
+		// Ubuntu or RHEL keep their CA bundle: point it there, unless the
+		// user chose a bundle already.
+		if bundle := SystemCABundle(); bundle != "" && os.Getenv("SSL_CERT_FILE") == "" {
+			layer.SharedEnv.Default("SSL_CERT_FILE", bundle)
+		}
 		// Imports during the build (collectstatic, hooks) must not leave
 		// __pycache__ directories in the app.
 		layer.BuildEnv.Override("PYTHONDONTWRITEBYTECODE", "1")
@@ -142,6 +148,24 @@ func logSelection(logger scribe.Emitter, selection Selection, requests []Request
 		}
 	}
 	logger.Break()
+}
+
+// caBundles are where Linux distributions keep the system CA bundle.
+var caBundles = []string{
+	"/etc/ssl/certs/ca-certificates.crt", // Debian, Ubuntu
+	"/etc/pki/tls/certs/ca-bundle.crt",   // RHEL, Fedora
+	"/etc/ssl/ca-bundle.pem",             // SUSE
+	"/etc/ssl/cert.pem",                  // Alpine
+}
+
+// SystemCABundle returns the build image's CA bundle, or "".
+func SystemCABundle() string {
+	for _, path := range caBundles {
+		if info, err := os.Stat(path); err == nil && info.Mode().IsRegular() {
+			return path
+		}
+	}
+	return ""
 }
 
 // linkPython adds bin/python when the archive has only bin/python3, so that

@@ -7,5 +7,5 @@ import (
 )
 
 func main() {
-	wiring.Run(func(bp wiring.Buildpack) { packit.Detect(bp.Detect()) })
+	wiring.Run(detectors, func(detect func() packit.DetectFunc) { packit.Detect(detect()) })
 }

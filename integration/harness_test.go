@@ -2,6 +2,7 @@ package integration_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -110,6 +111,13 @@ func mustBuild(t *testing.T, image, appDir, buildpack string, args ...string) st
 // that port; the container is removed when the test ends.
 func serve(t *testing.T, image string, args ...string) int {
 	t.Helper()
+	port, _ := start(t, image, args...)
+	return port
+}
+
+// start is serve that also returns the container's id.
+func start(t *testing.T, image string, args ...string) (int, string) {
+	t.Helper()
 	port := freePort(t)
 	runArgs := append([]string{"run", "-d", "--network", "host", "-e", fmt.Sprintf("PORT=%d", port)}, args...)
 	runArgs = append(runArgs, image)
@@ -119,16 +127,23 @@ func serve(t *testing.T, image string, args ...string) int {
 	}
 	id := strings.TrimSpace(string(out))
 	t.Cleanup(func() { exec.Command("docker", "rm", "-f", id).Run() })
-	return port
+	return port, id
 }
 
-// get requests / until the app answers 200 (for up to 30 s) and returns the body.
-func get(t *testing.T, port int) string {
+// logsOf returns what a container printed so far.
+func logsOf(t *testing.T, id string) string {
+	t.Helper()
+	out, _ := exec.Command("docker", "logs", id).CombinedOutput()
+	return string(out)
+}
+
+// getPath requests path until the app answers 200 and returns the body.
+func getPath(t *testing.T, port int, path string) string {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	var last error
 	for time.Now().Before(deadline) {
-		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/", port))
+		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d%s", port, path))
 		if err == nil {
 			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
@@ -141,8 +156,14 @@ func get(t *testing.T, port int) string {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	t.Fatalf("the app on port %d did not answer: %v", port, last)
+	t.Fatalf("the app on port %d did not answer %s: %v", port, path, last)
 	return ""
+}
+
+// get requests / until the app answers 200 (for up to 30 s) and returns the body.
+func get(t *testing.T, port int) string {
+	t.Helper()
+	return getPath(t, port, "/")
 }
 
 // facts decodes the JSON the plain test app answers with.
@@ -203,4 +224,23 @@ func dockerRun(image string, command ...string) (string, error) {
 // fixtureName is the file name the suite serves a CPython version under.
 func fixtureName(version string) string {
 	return fmt.Sprintf("cpython-%s-linux-%s.tar.gz", version, runtime.GOARCH)
+}
+
+// dockerRunEnv runs the image's default process with extra environment
+// variables, in the foreground, and returns its output.
+func dockerRunEnv(image string, env []string) (string, error) {
+	args := []string{"run", "--rm", "--network", "none"}
+	for _, e := range env {
+		args = append(args, "-e", e)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "docker", append(args, image)...).CombinedOutput()
+	return string(out), err
+}
+
+// runProcess runs one of the image's process types in the foreground.
+func runProcess(image, processType string) (string, error) {
+	out, err := exec.Command("docker", "run", "--rm", "--network", "none", "--entrypoint", "/cnb/process/"+processType, image).CombinedOutput()
+	return string(out), err
 }

@@ -97,5 +97,9 @@ func TestIntegration(t *testing.T) {
 
 	s := spec.New("integration", spec.Report(report.Terminal{}))
 	s("CPython", testCPython)
+	s("pip", testPip)
+	s("gunicorn", testGunicorn)
+	s("hooks", testHooks)
+	s("conda", testConda)
 	s.Run(t)
 }

@@ -29,4 +29,12 @@ for descriptor in "$ROOT"/*/buildpack.toml; do
   mkdir -p "$dir/bin"
   install -m 0755 "$out/detect" "$out/build" "$dir/bin/"
   echo "built $(basename "$dir")/bin/{detect,build} for $target"
+  # programs of this sub-buildpack alone (exec.d), from <dir>/cmd/<name>
+  for cmd in "$dir"/cmd/*/; do
+    [[ -d "$cmd" ]] || continue
+    name="$(basename "$cmd")"
+    (cd "$ROOT" && CGO_ENABLED=0 GOOS="${target%/*}" GOARCH="${target#*/}" \
+      go build -trimpath -ldflags="-s -w" -o "$dir/bin/$name" "./${cmd#"$ROOT"/}")
+    echo "built $(basename "$dir")/bin/$name for $target"
+  done
 done

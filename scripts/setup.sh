@@ -187,6 +187,12 @@ EOF
 }
 
 ensure_tools() {
+  # bzip2: the conda test channel packs .tar.bz2 packages; curl: scripts/demo.sh
+  local missing=()
+  for tool in bzip2 curl; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+  done
+  [[ ${#missing[@]} -eq 0 ]] || apt_install "${missing[@]}"
   ensure_pack
   ensure_lifecycle
 }

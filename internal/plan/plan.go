@@ -15,8 +15,13 @@ const (
 
 // Buildpack ids, as written in each sub-buildpack's buildpack.toml.
 const (
-	CPythonID  = "python-cnb/cpython"
-	GunicornID = "python-cnb/gunicorn"
+	CPythonID       = "python-cnb/cpython"
+	PipID           = "python-cnb/pip"
+	CondaID         = "python-cnb/conda"
+	CollectstaticID = "python-cnb/collectstatic"
+	GunicornID      = "python-cnb/gunicorn"
+	PreBuildID      = "python-cnb/pre-build"
+	PostBuildID     = "python-cnb/post-build"
 )
 
 // VersionSourceKey is the metadata key a requirement of CPython uses to say

@@ -3,7 +3,6 @@ package wiring_test
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	. "github.com/onsi/gomega"
@@ -13,30 +12,30 @@ import (
 )
 
 func TestUnitWiring(t *testing.T) {
-	suite := spec.New("wiring", spec.Report(report.Terminal{}), spec.Sequential())
-	suite("Wiring", testWiring)
-	suite("Run", testRun)
-	suite.Run(t)
+	spec.Run(t, "wiring", testWiring, spec.Report(report.Terminal{}), spec.Sequential())
 }
 
 func testWiring(t *testing.T, context spec.G, it spec.S) {
-	Expect := NewWithT(t).Expect
+	var (
+		Expect = NewWithT(t).Expect
+		dir    string
+		phases = map[string]string{"x/a": "phase a", "x/b": "phase b"}
+	)
 
-	it("wires every sub-buildpack directory of the repo", func() {
-		descriptors, err := filepath.Glob("../../*/buildpack.toml")
-		Expect(err).NotTo(HaveOccurred())
-		Expect(descriptors).NotTo(BeEmpty())
-		for _, descriptor := range descriptors {
-			content, err := os.ReadFile(descriptor)
-			Expect(err).NotTo(HaveOccurred())
-			if strings.Contains(string(content), "[[order]]") {
-				continue
-			}
-			bp, err := wiring.Lookup(filepath.Dir(descriptor))
-			Expect(err).NotTo(HaveOccurred(), descriptor)
-			Expect(bp.Detect).NotTo(BeNil())
-			Expect(bp.Build(wiring.Logger())).NotTo(BeNil())
-		}
+	it.Before(func() {
+		dir = t.TempDir()
+		Expect(os.WriteFile(filepath.Join(dir, "buildpack.toml"), []byte("[buildpack]\nid = \"x/b\"\n"), 0o644)).To(Succeed())
+	})
+
+	it("finds the entry for the id in buildpack.toml", func() {
+		Expect(wiring.Lookup(dir, phases)).To(Equal("phase b"))
+	})
+
+	it("hands the entry of the buildpack in CNB_BUILDPACK_DIR to run", func() {
+		t.Setenv("CNB_BUILDPACK_DIR", dir)
+		var got string
+		wiring.Run(phases, func(phase string) { got = phase })
+		Expect(got).To(Equal("phase b"))
 	})
 
 	it("takes the directory from CNB_BUILDPACK_DIR", func() {
@@ -51,28 +50,32 @@ func testWiring(t *testing.T, context spec.G, it spec.S) {
 		Expect(wiring.Dir()).To(Equal(filepath.Dir(filepath.Dir(exe))))
 	})
 
+	it("lists the sub-buildpack directories, leaving out composites", func() {
+		root := t.TempDir()
+		Expect(os.MkdirAll(filepath.Join(root, "sub"), 0o755)).To(Succeed())
+		Expect(os.MkdirAll(filepath.Join(root, "composite"), 0o755)).To(Succeed())
+		Expect(os.WriteFile(filepath.Join(root, "sub", "buildpack.toml"), []byte("[buildpack]\n"), 0o644)).To(Succeed())
+		Expect(os.WriteFile(filepath.Join(root, "composite", "buildpack.toml"), []byte("[[order]]\n"), 0o644)).To(Succeed())
+		Expect(wiring.SubBuildpackDirs(root)).To(Equal([]string{filepath.Join(root, "sub")}))
+	})
+
 	context("failure cases", func() {
 		it("names an unknown id and the known ones", func() {
-			dir := t.TempDir()
 			Expect(os.WriteFile(filepath.Join(dir, "buildpack.toml"), []byte("[buildpack]\nid = \"someone/else\"\n"), 0o644)).To(Succeed())
-			_, err := wiring.Lookup(dir)
-			Expect(err).To(MatchError(ContainSubstring(`names buildpack "someone/else", which this binary does not implement (known: python-cnb/cpython, python-cnb/gunicorn`)))
+			_, err := wiring.Lookup(dir, phases)
+			Expect(err).To(MatchError(ContainSubstring(`names buildpack "someone/else", which this binary does not implement (known: x/a, x/b)`)))
 		})
 
 		it("fails on a missing buildpack.toml", func() {
-			_, err := wiring.Lookup(t.TempDir())
+			_, err := wiring.Lookup(t.TempDir(), phases)
 			Expect(err).To(MatchError(ContainSubstring("reading the buildpack id")))
 		})
-	})
-}
 
-func testRun(t *testing.T, context spec.G, it spec.S) {
-	Expect := NewWithT(t).Expect
-
-	it("hands the phase the buildpack named by CNB_BUILDPACK_DIR", func() {
-		t.Setenv("CNB_BUILDPACK_DIR", "../../cpython")
-		called := false
-		wiring.Run(func(bp wiring.Buildpack) { called = bp.Detect != nil })
-		Expect(called).To(BeTrue())
+		it("fails to list a root it cannot read", func() {
+			Expect(os.Mkdir(filepath.Join(dir, "sub"), 0o755)).To(Succeed())
+			Expect(os.Mkdir(filepath.Join(dir, "sub", "buildpack.toml"), 0o755)).To(Succeed())
+			_, err := wiring.SubBuildpackDirs(dir)
+			Expect(err).To(HaveOccurred())
+		})
 	})
 }

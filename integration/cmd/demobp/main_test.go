@@ -24,9 +24,9 @@ func testDemobp(t *testing.T, context spec.G, it spec.S) {
 			t.Skip("needs scripts/build.sh first")
 		}
 		out := filepath.Join(t.TempDir(), "staged")
-		dir, version, err := run(root, out)
+		dir, version, err := run(root, out, "")
 		Expect(err).NotTo(HaveOccurred())
-		Expect(dir).To(Equal(out))
+		Expect(dir).To(Equal(filepath.Join(out, "composite")))
 		versions := pyfixture.KnownVersions()
 		Expect(version).To(Equal(versions[len(versions)-1]))
 		vendored, err := filepath.Glob(filepath.Join(out, "cpython", "dependencies", "*", "*.tar.gz"))
@@ -37,12 +37,24 @@ func testDemobp(t *testing.T, context spec.G, it spec.S) {
 		Expect(string(descriptor)).To(ContainSubstring(`version = "` + version + `"`))
 	})
 
+	it("lists the archive at a URL instead of vendoring it", func() {
+		if _, err := os.Stat(filepath.Join(root, "cpython", "bin", "build")); err != nil {
+			t.Skip("needs scripts/build.sh first")
+		}
+		out := filepath.Join(t.TempDir(), "staged")
+		_, _, err := run(root, out, "http://127.0.0.1:9/fixtures")
+		Expect(err).NotTo(HaveOccurred())
+		vendored, err := filepath.Glob(filepath.Join(out, "cpython", "dependencies", "*", "*"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(vendored).To(BeEmpty())
+		descriptor, err := os.ReadFile(filepath.Join(out, "cpython", "buildpack.toml"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(descriptor)).To(ContainSubstring(`uri = "http://127.0.0.1:9/fixtures/cpython-`))
+	})
+
 	context("failure cases", func() {
 		it("fails when the root is not the repository", func() {
-			_, _, err := run(root, filepath.Join(t.TempDir(), "out"))
-			if err == nil {
-				_, _, err = run(t.TempDir(), filepath.Join(t.TempDir(), "out"))
-			}
+			_, _, err := run(t.TempDir(), filepath.Join(t.TempDir(), "out"), "")
 			Expect(err).To(MatchError(ContainSubstring("package.toml")))
 		})
 	})

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/BurntSushi/toml"
 	"github.com/paketo-buildpacks/packit/v2/postal"
@@ -38,7 +39,9 @@ type Options struct {
 
 // Stage copies the composite at root into out: buildpack.toml, package.toml
 // and, for each dependency listed in package.toml, its buildpack.toml and
-// bin/. It returns out.
+// bin/. The composite goes into out/composite with its sub-buildpacks beside
+// it (package.toml points at ../<name>), so that pack does not copy the
+// sub-buildpacks' binaries twice. It returns the composite's directory.
 func Stage(root, out string, opts Options) (string, error) {
 	var pkg struct {
 		Dependencies []struct {
@@ -51,24 +54,41 @@ func Stage(root, out string, opts Options) (string, error) {
 	if err := os.RemoveAll(out); err != nil {
 		return "", err
 	}
-	files := []string{"buildpack.toml", "package.toml"}
+	composite := filepath.Join(out, "composite")
+	if err := copyFile(filepath.Join(root, "buildpack.toml"), filepath.Join(composite, "buildpack.toml")); err != nil {
+		return "", err
+	}
+	var packageToml strings.Builder
+	packageToml.WriteString("[buildpack]\n  uri = \".\"\n")
+	var files []string
 	for _, dep := range pkg.Dependencies {
+		fmt.Fprintf(&packageToml, "\n[[dependencies]]\n  uri = %q\n", "../"+dep.URI)
 		files = append(files,
 			filepath.Join(dep.URI, "buildpack.toml"),
 			filepath.Join(dep.URI, "bin", "detect"),
 			filepath.Join(dep.URI, "bin", "build"))
+		// other programs (exec.d) built into bin/
+		others, _ := filepath.Glob(filepath.Join(root, dep.URI, "bin", "*"))
+		for _, other := range others {
+			if name := filepath.Base(other); name != "detect" && name != "build" {
+				files = append(files, filepath.Join(dep.URI, "bin", name))
+			}
+		}
 	}
 	for _, f := range files {
 		if err := copyFile(filepath.Join(root, f), filepath.Join(out, f)); err != nil {
 			return "", fmt.Errorf("staging %s (run scripts/build.sh first): %w", f, err)
 		}
 	}
+	if err := os.WriteFile(filepath.Join(composite, "package.toml"), []byte(packageToml.String()), 0o644); err != nil {
+		return "", err
+	}
 	if opts.Dependencies != nil {
 		if err := replaceDependencies(filepath.Join(out, "cpython"), opts); err != nil {
 			return "", err
 		}
 	}
-	return out, nil
+	return composite, nil
 }
 
 func replaceDependencies(dir string, opts Options) error {

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Measures build speed against floors, in one run on one app, and prints ratios:
+#   cold build          vs  python -m venv + pip install of the same requirements on the host,
+#                           with the same CPython (the floor for installing them at all)
+#   no-change rebuild   vs  a rebuild with a trivial buildpack that does nothing (the floor
+#                           that pack and the lifecycle cost on their own)
+# Targets: cold <= 1.3x, no-change rebuild <= 1.2x. Each figure is the median of RUNS runs.
+#
+#   scripts/bench.sh [RUNS]      (default 3)
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+runs="${1:-3}"
+
+bash scripts/setup.sh >/dev/null
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
+bash scripts/build.sh >/dev/null
+
+work="$(mktemp -d)"
+trap 'kill "${server:-}" 2>/dev/null; rm -rf "$work"; docker image rm -f python-cnb-bench/app python-cnb-bench/floor >/dev/null 2>&1 || true' EXIT
+
+# The buildpack with the newest locally assembled CPython, served on loopback as the
+# upstream downloads would be.
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+read -r buildpack version < <(go run ./integration/cmd/demobp -root "$ROOT" -out "$work/buildpack" -uri-base "http://127.0.0.1:$port")
+python3 -m http.server --bind 127.0.0.1 --directory "$TOOLS/pyfixture/v1" "$port" >/dev/null 2>&1 &
+server=$!
+archive="$(ls "$TOOLS"/pyfixture/v1/cpython-"$version"+*.tar.gz)"
+app="$work/app"
+mkdir -p "$app"
+cp integration/testdata/flask/app.py scripts/bench/requirements.txt "$app/"
+
+# A buildpack that does nothing, for the rebuild floor.
+floor_bp="$work/floor-bp"
+mkdir -p "$floor_bp/bin"
+cat >"$floor_bp/buildpack.toml" <<'TOML'
+api = "0.10"
+[buildpack]
+  id = "python-cnb/bench-floor"
+  version = "0.0.1"
+[[targets]]
+  os = "linux"
+  arch = "amd64"
+TOML
+printf '#!/bin/sh\nexit 0\n' >"$floor_bp/bin/detect"
+printf '#!/bin/sh\nexit 0\n' >"$floor_bp/bin/build"
+chmod +x "$floor_bp/bin/"*
+
+now() { date +%s.%N; }
+elapsed() { python3 -c "print(f'{$2 - $1:.2f}')"; }
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+volumes() { docker volume ls -q --filter "name=pack-cache-python-cnb-bench_$1_latest-" | xargs -r docker volume rm -f >/dev/null; }
+
+python_dir="$work/python"
+mkdir -p "$python_dir"
+tar -xzf "$archive" -C "$python_dir"
+python="$python_dir/python/bin/python3"
+
+floor_cold=() cold=() floor_rebuild=() rebuild=()
+for run in $(seq 1 "$runs"); do
+  # floor, cold: venv + pip install, no cache, same CPython
+  rm -rf "$work/venv"
+  t0=$(now)
+  "$python" -m venv --without-pip "$work/venv"
+  env -u PIP_FIND_LINKS "$python" -m pip --python "$work/venv/bin/python" install -q --no-cache-dir \
+    --prefer-binary -r "$app/requirements.txt"
+  floor_cold+=("$(elapsed "$t0" "$(now)")")
+
+  # ours, cold: no image, no cache
+  docker image rm -f python-cnb-bench/app >/dev/null 2>&1 || true
+  volumes app
+  t0=$(now)
+  pack_build python-cnb-bench/app "$app" --buildpack "$buildpack" >"$work/cold.log" 2>&1
+  cold+=("$(elapsed "$t0" "$(now)")")
+
+  # ours, no-change rebuild
+  t0=$(now)
+  pack_build python-cnb-bench/app "$app" --buildpack "$buildpack" >"$work/rebuild.log" 2>&1
+  rebuild+=("$(elapsed "$t0" "$(now)")")
+  grep -q "pip did not run" "$work/rebuild.log" || { echo "bench: the rebuild ran pip" >&2; exit 1; }
+
+  # floor, rebuild: the do-nothing buildpack, second build
+  pack_build python-cnb-bench/floor "$app" --buildpack "$floor_bp" >/dev/null 2>&1
+  t0=$(now)
+  pack_build python-cnb-bench/floor "$app" --buildpack "$floor_bp" >/dev/null 2>&1
+  floor_rebuild+=("$(elapsed "$t0" "$(now)")")
+  echo "run $run: floor cold ${floor_cold[-1]}s, cold ${cold[-1]}s, floor rebuild ${floor_rebuild[-1]}s, rebuild ${rebuild[-1]}s"
+done
+volumes app
+volumes floor
+
+fc=$(median "${floor_cold[@]}") c=$(median "${cold[@]}")
+fr=$(median "${floor_rebuild[@]}") r=$(median "${rebuild[@]}")
+python3 - "$fc" "$c" "$fr" "$r" <<'PY'
+import sys
+fc, c, fr, r = map(float, sys.argv[1:])
+print(f"cold build:        {c:6.2f}s  floor {fc:6.2f}s  ratio {c/fc:4.2f}x  (target <= 1.30x)")
+print(f"no-change rebuild: {r:6.2f}s  floor {fr:6.2f}s  ratio {r/fr:4.2f}x  (target <= 1.20x)")
+PY
