@@ -102,7 +102,7 @@ func skipReason(python Python, appDir string, logger scribe.Emitter) (string, er
 // 'django'" means it is absent; any other import failure (a broken or
 // incomplete install) is an error, as collectstatic could not run either.
 func djangoInstalled(python Python, appDir string, logger scribe.Emitter) (bool, error) {
-	out := NewTail(keptBytes)
+	out := errs.NewTailWriter(errs.TailBytes)
 	err := python.Run(ImportDjango, appDir, out)
 	switch {
 	case err == nil:
@@ -122,7 +122,7 @@ func djangoInstalled(python Python, appDir string, logger scribe.Emitter) (bool,
 // app's settings: "Unknown command" means django.contrib.staticfiles is not
 // installed; any other failure is an error in manage.py or the settings.
 func hasCollectstatic(python Python, appDir string, logger scribe.Emitter) (bool, error) {
-	out := NewTail(keptBytes)
+	out := errs.NewTailWriter(errs.TailBytes)
 	err := python.Run(HelpCollectstatic, appDir, out)
 	switch {
 	case err == nil:
@@ -142,7 +142,7 @@ func hasCollectstatic(python Python, appDir string, logger scribe.Emitter) (bool
 // keeping its end for the failure message.
 func collect(python Python, appDir string, clock chronos.Clock, logger scribe.Emitter) error {
 	logger.Subprocess("Running '%s'", commandLine(Collectstatic))
-	kept := NewTail(keptBytes)
+	kept := errs.NewTailWriter(errs.TailBytes)
 	duration, err := clock.Measure(func() error {
 		return python.Run(Collectstatic, appDir, io.MultiWriter(logger.ActionWriter, kept))
 	})

@@ -14,10 +14,6 @@ const (
 	// errorLines is at most how many lines of Django's output a failure
 	// message shows.
 	errorLines = 20
-
-	// keptBytes bounds the copy of a command's output kept for a failure
-	// message.
-	keptBytes = 64 << 10
 )
 
 // The python commands this buildpack runs, in the app's directory.

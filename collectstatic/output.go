@@ -1,7 +1,6 @@
 package collectstatic
 
 import (
-	"bytes"
 	"regexp"
 	"strings"
 
@@ -43,47 +42,4 @@ func DjangoError(output string) string {
 		}
 	}
 	return errs.Tail(strings.Join(kept, "\n"), errorLines)
-}
-
-// Tail keeps the end of what a command prints, at most max bytes of it, for
-// the failure message, while the whole output streams to the log.
-type Tail struct {
-	max int
-	buf []byte
-	// dropped tells whether older output was dropped from buf, and
-	// atLine whether buf then starts at the beginning of a line.
-	dropped, atLine bool
-}
-
-// NewTail returns a Tail keeping at most max bytes.
-func NewTail(max int) *Tail {
-	return &Tail{max: max}
-}
-
-// Write keeps p, dropping the oldest bytes beyond twice the bound (String
-// trims to the bound), so long outputs are not copied on every write.
-func (t *Tail) Write(p []byte) (int, error) {
-	t.buf = append(t.buf, p...)
-	if len(t.buf) > 2*t.max {
-		cut := len(t.buf) - t.max
-		t.dropped, t.atLine = true, t.buf[cut-1] == '\n'
-		t.buf = append([]byte(nil), t.buf[cut:]...)
-	}
-	return len(p), nil
-}
-
-// String returns at most the last max bytes written, starting at the
-// beginning of a line when older output was dropped.
-func (t *Tail) String() string {
-	kept, atLine := t.buf, !t.dropped || t.atLine
-	if len(kept) > t.max {
-		cut := len(kept) - t.max
-		kept, atLine = kept[cut:], kept[cut-1] == '\n'
-	}
-	if !atLine {
-		if i := bytes.IndexByte(kept, '\n'); i >= 0 {
-			kept = kept[i+1:]
-		}
-	}
-	return string(kept)
 }

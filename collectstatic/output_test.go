@@ -73,43 +73,4 @@ func testOutput(t *testing.T, context spec.G, it spec.S) {
 			Expect(collectstatic.DjangoError("")).To(Equal(""))
 		})
 	})
-
-	context("Tail", func() {
-		it("keeps everything while under the bound", func() {
-			tail := collectstatic.NewTail(100)
-			fmt.Fprint(tail, "one\n")
-			fmt.Fprint(tail, "two\n")
-			Expect(tail.String()).To(Equal("one\ntwo\n"))
-		})
-
-		it("keeps at most the bound, from the start of a line", func() {
-			tail := collectstatic.NewTail(10)
-			fmt.Fprint(tail, "aaaa\nbbbb\ncc")
-			Expect(tail.String()).To(Equal("bbbb\ncc"))
-		})
-
-		it("keeps the last lines of a long output written in many pieces", func() {
-			tail := collectstatic.NewTail(16)
-			for i := 0; i < 100; i++ {
-				n, err := fmt.Fprintf(tail, "line %02d\n", i)
-				Expect(err).NotTo(HaveOccurred())
-				Expect(n).To(Equal(8))
-			}
-			Expect(tail.String()).To(Equal("line 98\nline 99\n"))
-		})
-
-		it("drops a partial first line after older output was dropped", func() {
-			tail := collectstatic.NewTail(10)
-			fmt.Fprint(tail, "0123456789abcdefghij\nxyz\n")
-			Expect(tail.String()).To(Equal("xyz\n"))
-			fmt.Fprint(tail, "1")
-			Expect(tail.String()).To(Equal("xyz\n1"))
-		})
-
-		it("keeps a partial line when there is no line boundary at all", func() {
-			tail := collectstatic.NewTail(4)
-			fmt.Fprint(tail, "0123456789")
-			Expect(tail.String()).To(Equal("6789"))
-		})
-	})
 }

@@ -258,8 +258,8 @@ func installRattler(fetcher RattlerFetcher, dep postal.Dependency, context packi
 func create(creator EnvCreator, pipRunner PipRunner, rattlerDir string, request Request, in inputs, appDir string, clock chronos.Clock, logger scribe.Emitter) error {
 	duration, err := clock.Measure(func() error {
 		logger.Subprocess("Solving and installing with %s", DependencyID)
-		var tail strings.Builder
-		if err := creator.Create(rattlerDir, request, io.MultiWriter(logger.ActionWriter, &tail)); err != nil {
+		tail := errs.NewTailWriter(errs.TailBytes)
+		if err := creator.Create(rattlerDir, request, io.MultiWriter(logger.ActionWriter, tail)); err != nil {
 			return createError(err, in, tail.String())
 		}
 		return installPip(pipRunner, in, request.Prefix, appDir, logger)
@@ -306,8 +306,8 @@ func installPip(pipRunner PipRunner, in inputs, prefix, appDir string, logger sc
 		args = append(args, "--requirement", in.requirements.Path)
 	}
 	logger.Subprocess("Running 'pip %s' in the conda environment", strings.Join(args, " "))
-	var tail strings.Builder
-	if err := pipRunner.Pip(prefix, appDir, args, io.MultiWriter(logger.ActionWriter, &tail)); err != nil {
+	tail := errs.NewTailWriter(errs.TailBytes)
+	if err := pipRunner.Pip(prefix, appDir, args, io.MultiWriter(logger.ActionWriter, tail)); err != nil {
 		return &errs.UserError{
 			Title:  fmt.Sprintf("pip could not install %s into the conda environment", what),
 			Detail: fmt.Sprintf("%s\n(pip: %v)", pip.ErrorLines(tail.String()), err),

@@ -46,7 +46,7 @@ func Build(runner Runner, clock chronos.Clock, logger scribe.Emitter, phase Phas
 		logger.Subprocess("Running it %s, in %s", hook.How, context.WorkingDir)
 		logPython(logger)
 
-		tail := newTailBuffer(tailSize)
+		tail := errs.NewTailWriter(errs.TailBytes)
 		duration, err := clock.Measure(func() error {
 			return runner.Run(hook.Args, context.WorkingDir, Env(context.WorkingDir), io.MultiWriter(logger.ActionWriter, tail))
 		})

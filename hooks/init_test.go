@@ -17,7 +17,6 @@ func TestUnitHooks(t *testing.T) {
 	suite("Hook", testHook)
 	suite("Script", testScript)
 	suite("Runner", testRunner)
-	suite("Tail", testTail)
 	suite("Build", testBuild)
 	suite.Run(t)
 }

@@ -252,9 +252,9 @@ func buildWheel(runner PipRunner, appDir, venvPath, cachePath string, clock chro
 }
 
 func runPip(runner PipRunner, venvPath, appDir string, args []string, logger scribe.Emitter, failure func(tail string) error) error {
-	var tail tailBuffer
+	tail := errs.NewTailWriter(errs.TailBytes)
 	logger.Subprocess("Running 'pip %s'", strings.Join(args, " "))
-	err := runner.Pip(venvPath, appDir, args, io.MultiWriter(logger.ActionWriter, &tail))
+	err := runner.Pip(venvPath, appDir, args, io.MultiWriter(logger.ActionWriter, tail))
 	if err != nil {
 		return failure(fmt.Sprintf("%s\n(pip: %v)", ErrorLines(tail.String()), err))
 	}
@@ -262,9 +262,9 @@ func runPip(runner PipRunner, venvPath, appDir string, args []string, logger scr
 }
 
 func run(command string, logger scribe.Emitter, f func(io.Writer) error) error {
-	var tail tailBuffer
+	tail := errs.NewTailWriter(errs.TailBytes)
 	logger.Subprocess("Running '%s'", command)
-	if err := f(io.MultiWriter(logger.ActionWriter, &tail)); err != nil {
+	if err := f(io.MultiWriter(logger.ActionWriter, tail)); err != nil {
 		return fmt.Errorf("%s failed: %w\n%s", command, err, errs.Tail(tail.String(), 25))
 	}
 	return nil
@@ -414,6 +414,3 @@ func fileExists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
 }
-
-// tailBuffer keeps what a tool printed, for the end of an error message.
-type tailBuffer struct{ strings.Builder }
