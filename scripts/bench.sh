@@ -4,7 +4,9 @@
 #                           with the same CPython (the floor for installing them at all)
 #   no-change rebuild   vs  a rebuild with a trivial buildpack that does nothing (the floor
 #                           that pack and the lifecycle cost on their own)
-# Targets: cold <= 1.3x, no-change rebuild <= 1.2x. Each figure is the median of RUNS runs.
+#   start to first 200  vs  gunicorn started on the host from the floor's venv, same app
+# Targets: cold <= 1.3x, no-change rebuild <= 1.2x, start <= 1.2x. Each figure is the median
+# of RUNS runs.
 #
 #   scripts/bench.sh [RUNS]      (default 3)
 set -euo pipefail
@@ -57,7 +59,20 @@ mkdir -p "$python_dir"
 tar -xzf "$archive" -C "$python_dir"
 python="$python_dir/python/bin/python3"
 
-floor_cold=() cold=() floor_rebuild=() rebuild=()
+# first_200 <command...>: seconds from starting the command (in the background) to the
+# first HTTP 200 on $port; the command's process group is stopped afterwards.
+first_200() {
+  local t0 pid
+  t0=$(now)
+  "$@" >/dev/null 2>&1 &
+  pid=$!
+  until curl -fs -o /dev/null "http://127.0.0.1:$port_app/"; do sleep 0.02; done
+  elapsed "$t0" "$(now)"
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+floor_cold=() cold=() floor_rebuild=() rebuild=() floor_start=() start=()
 for run in $(seq 1 "$runs"); do
   # floor, cold: venv + pip install, no cache, same CPython
   rm -rf "$work/venv"
@@ -85,16 +100,23 @@ for run in $(seq 1 "$runs"); do
   t0=$(now)
   pack_build python-cnb-bench/floor "$app" --buildpack "$floor_bp" >/dev/null 2>&1
   floor_rebuild+=("$(elapsed "$t0" "$(now)")")
-  echo "run $run: floor cold ${floor_cold[-1]}s, cold ${cold[-1]}s, floor rebuild ${floor_rebuild[-1]}s, rebuild ${rebuild[-1]}s"
+  # start: the image vs gunicorn from the floor's venv on the host, each to its first 200
+  port_app="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  floor_start+=("$(cd "$app" && first_200 "$work/venv/bin/python" -m gunicorn --bind "127.0.0.1:$port_app" app:app)")
+  start+=("$(first_200 docker run --rm --name python-cnb-bench-start --network host -e PORT="$port_app" python-cnb-bench/app)")
+  docker rm -f python-cnb-bench-start >/dev/null 2>&1 || true
+  echo "run $run: floor cold ${floor_cold[-1]}s, cold ${cold[-1]}s, floor rebuild ${floor_rebuild[-1]}s, rebuild ${rebuild[-1]}s, floor start ${floor_start[-1]}s, start ${start[-1]}s"
 done
 volumes app
 volumes floor
 
 fc=$(median "${floor_cold[@]}") c=$(median "${cold[@]}")
 fr=$(median "${floor_rebuild[@]}") r=$(median "${rebuild[@]}")
-python3 - "$fc" "$c" "$fr" "$r" <<'PY'
+fs=$(median "${floor_start[@]}") s=$(median "${start[@]}")
+python3 - "$fc" "$c" "$fr" "$r" "$fs" "$s" <<'PY'
 import sys
-fc, c, fr, r = map(float, sys.argv[1:])
+fc, c, fr, r, fs, s = map(float, sys.argv[1:])
 print(f"cold build:        {c:6.2f}s  floor {fc:6.2f}s  ratio {c/fc:4.2f}x  (target <= 1.30x)")
 print(f"no-change rebuild: {r:6.2f}s  floor {fr:6.2f}s  ratio {r/fr:4.2f}x  (target <= 1.20x)")
+print(f"start to first 200: {s:5.2f}s  floor {fs:6.2f}s  ratio {s/fs:4.2f}x  (target <= 1.20x)")
 PY
