@@ -20,7 +20,7 @@ bash scripts/setup.sh >/dev/null
 bash scripts/build.sh >/dev/null
 
 work="$(mktemp -d)"
-trap 'kill "${server:-}" 2>/dev/null; rm -rf "$work"; docker image rm -f python-cnb-bench/app python-cnb-bench/floor >/dev/null 2>&1 || true' EXIT
+trap 'kill "${server:-}" 2>/dev/null; rm -rf "$work"; docker image rm -f python-cnb-bench/app python-cnb-bench/floor python-cnb-bench/builder-ours python-cnb-bench/builder-floor >/dev/null 2>&1 || true' EXIT
 
 # The buildpack with the newest locally assembled CPython, served on loopback as the
 # upstream downloads would be.
@@ -48,6 +48,32 @@ TOML
 printf '#!/bin/sh\nexit 0\n' >"$floor_bp/bin/detect"
 printf '#!/bin/sh\nexit 0\n' >"$floor_bp/bin/build"
 chmod +x "$floor_bp/bin/"*
+
+# Builders holding the buildpacks, as platforms deploy them (kpack, a CI builder image):
+# `pack build --buildpack DIR` would also copy the buildpack into a throwaway builder on
+# every build, which times pack rather than the buildpack. Same images and lifecycle as
+# the local builder.
+make_builder() { # name, then the buildpack directories; the first is the one to run
+  local name="$1" config="$work/$1.toml" id version
+  shift
+  sed -n '/^\[lifecycle\]/,$p' "$TOOLS/builder/builder.toml" >"$config"
+  for dir in "$@"; do printf '\n[[buildpacks]]\n  uri = "%s"\n' "$dir" >>"$config"; done
+  id="$(sed -n 's/^ *id = "\(.*\)"/\1/p' "$1/buildpack.toml" | head -1)"
+  version="$(sed -n 's/^ *version = "\(.*\)"/\1/p' "$1/buildpack.toml" | head -1)"
+  printf '\n[[order]]\n  [[order.group]]\n    id = "%s"\n    version = "%s"\n' "$id" "$version" >>"$config"
+  pack builder create "python-cnb-bench/builder-$name" --config "$config" --pull-policy never >"$work/$name-builder.log" 2>&1 ||
+    { cat "$work/$name-builder.log" >&2; exit 1; }
+}
+subs=()
+for dir in "$(dirname "$buildpack")"/*/; do
+  [[ "$dir" == */composite/ ]] || subs+=("${dir%/}")
+done
+make_builder ours "$buildpack" "${subs[@]}"
+make_builder floor "$floor_bp"
+bench_build() { # image, builder
+  pack build "$1" --path "$app" --builder "python-cnb-bench/builder-$2" --lifecycle-image "$LIFECYCLE_IMAGE" \
+    --pull-policy never --trust-builder --network host
+}
 
 now() { date +%s.%N; }
 elapsed() { python3 -c "print(f'{$2 - $1:.2f}')"; }
@@ -86,19 +112,19 @@ for run in $(seq 1 "$runs"); do
   docker image rm -f python-cnb-bench/app >/dev/null 2>&1 || true
   volumes app
   t0=$(now)
-  pack_build python-cnb-bench/app "$app" --buildpack "$buildpack" >"$work/cold.log" 2>&1
+  bench_build python-cnb-bench/app ours >"$work/cold.log" 2>&1
   cold+=("$(elapsed "$t0" "$(now)")")
 
   # ours, no-change rebuild
   t0=$(now)
-  pack_build python-cnb-bench/app "$app" --buildpack "$buildpack" >"$work/rebuild.log" 2>&1
+  bench_build python-cnb-bench/app ours >"$work/rebuild.log" 2>&1
   rebuild+=("$(elapsed "$t0" "$(now)")")
   grep -q "pip did not run" "$work/rebuild.log" || { echo "bench: the rebuild ran pip" >&2; exit 1; }
 
   # floor, rebuild: the do-nothing buildpack, second build
-  pack_build python-cnb-bench/floor "$app" --buildpack "$floor_bp" >/dev/null 2>&1
+  bench_build python-cnb-bench/floor floor >/dev/null 2>&1
   t0=$(now)
-  pack_build python-cnb-bench/floor "$app" --buildpack "$floor_bp" >/dev/null 2>&1
+  bench_build python-cnb-bench/floor floor >/dev/null 2>&1
   floor_rebuild+=("$(elapsed "$t0" "$(now)")")
   # start: the image vs gunicorn from the floor's venv on the host, each to its first 200
   port_app="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
