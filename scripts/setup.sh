@@ -187,9 +187,9 @@ EOF
 }
 
 ensure_tools() {
-  # bzip2: the conda test channel packs .tar.bz2 packages; curl: scripts/demo.sh
+  # bzip2: the conda test channel packs .tar.bz2 packages; curl, python3: scripts/demo.sh and bench.sh
   local missing=()
-  for tool in bzip2 curl; do
+  for tool in bzip2 curl python3; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
   done
   [[ ${#missing[@]} -eq 0 ]] || apt_install "${missing[@]}"
