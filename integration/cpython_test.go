@@ -99,6 +99,18 @@ func testCPython(t *testing.T, context spec.G, it spec.S) {
 			Expect(logs).To(ContainSubstring("To fix: write a supported version in runtime.txt, for example python-3.14"))
 		})
 
+		it("finds no Python app when the only *.py file is below the root and DISABLE_RECURSIVE_LOOKUP=true", func() {
+			source := t.TempDir()
+			writeFile(filepath.Join(source, "src", "server.py"), "print('hi')\n")
+			logs, err := build(t, imageName(t), source, suite.buildpack, "--env", "DISABLE_RECURSIVE_LOOKUP=true")
+			Expect(err).To(HaveOccurred())
+			Expect(logs).To(ContainSubstring("No buildpack groups passed detection"))
+
+			// the same app is a Python app when the lookup is recursive
+			logs = mustBuild(t, imageName(t), source, suite.buildpack)
+			Expect(logs).To(ContainSubstring("Python CNB: CPython"))
+		})
+
 		it("refuses a malformed runtime.txt and shows the expected form", func() {
 			source := app(t, "plain", map[string]string{"runtime.txt": "python 3.11\n"})
 			logs, err := build(t, imageName(t), source, suite.buildpack)

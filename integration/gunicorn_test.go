@@ -90,7 +90,35 @@ func testGunicorn(t *testing.T, context spec.G, it spec.S) {
 		Expect(runProcess(image, "worker")).To(Equal("1\n"))
 	})
 
+	it("takes worker, thread and timeout settings from docker run -e, and Oryx's PYTHON_STARTUP_COMMAND at build", func() {
+		image := imageName(t)
+		mustBuild(t, image, app(t, "wsgiapp", nil), suite.buildpack)
+		port, id := start(t, image,
+			"-e", "PYTHON_ENABLE_GUNICORN_MULTIWORKERS=true", "-e", "PYTHON_GUNICORN_CUSTOM_WORKER_NUM=2",
+			"-e", "PYTHON_GUNICORN_CUSTOM_THREAD_NUM=3", "-e", "PYTHON_GUNICORN_TIMEOUT=30")
+		get(t, port)
+		Eventually(func() int { return strings.Count(logsOf(t, id), "Booting worker") }, 20*time.Second).Should(Equal(2))
+		Expect(logsOf(t, id)).To(ContainSubstring("Using worker: gthread"))
+
+		image = imageName(t)
+		logs := mustBuild(t, image, app(t, "flask", nil), suite.buildpack, "--env", "PYTHON_STARTUP_COMMAND=python app.py")
+		Expect(logs).To(ContainSubstring("Using PYTHON_STARTUP_COMMAND: python app.py"))
+		Expect(logs).NotTo(ContainSubstring("Installing gunicorn"))
+		Expect(facts(t, serve(t, image))["flask_file"]).To(HavePrefix("/layers/python-cnb_pip/venv/"))
+	})
+
 	context("failure cases", func() {
+		it("fails collectstatic with Django's own error when the settings do not import, and says how to skip it", func() {
+			source := app(t, "django", nil)
+			settings, err := os.ReadFile(filepath.Join(source, "mysite", "settings.py"))
+			Expect(err).NotTo(HaveOccurred())
+			writeFile(filepath.Join(source, "mysite", "settings.py"), string(settings)+"\nimport module_that_is_not_installed\n")
+			logs, err := build(t, imageName(t), source, suite.buildpack)
+			Expect(err).To(HaveOccurred())
+			Expect(logs).To(ContainSubstring("No module named 'module_that_is_not_installed'"))
+			Expect(logs).To(ContainSubstring("DISABLE_COLLECTSTATIC=true"))
+		})
+
 		it("refuses a Procfile without a web entry", func() {
 			source := app(t, "flask", map[string]string{"Procfile": "worker: python worker.py\n"})
 			logs, err := build(t, imageName(t), source, suite.buildpack)

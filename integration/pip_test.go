@@ -98,6 +98,20 @@ func testPip(t *testing.T, context spec.G, it spec.S) {
 		Expect(facts(t, serve(t, image))["version"]).To(Equal(suite.versions[0]))
 	})
 
+	it("compresses into a zip with BP_PIP_COMPRESS_VIRTUALENV, and runs a pre-build script before pip", func() {
+		image := imageName(t)
+		source := app(t, "plain", map[string]string{
+			"requirements.txt": "six\n",
+			"scripts/pre.sh":   "#!/bin/sh\necho from-pre-script > pre.txt\n",
+		})
+		logs := mustBuild(t, image, source, suite.buildpack,
+			"--env", "BP_PIP_COMPRESS_VIRTUALENV=zip", "--env", "PRE_BUILD_SCRIPT_PATH=scripts/pre.sh")
+		Expect(logs).To(ContainSubstring("Running pre-build script 'scripts/pre.sh' (PRE_BUILD_SCRIPT_PATH)"))
+		Expect(logs).To(ContainSubstring("Compressing the virtual environment into venv.zip (zip)"))
+		Expect(dockerRun(image, "cat", "/workspace/pre.txt")).To(Equal("from-pre-script\n"))
+		Expect(dockerRun(image, "python", "-c", "import six; print(six.__file__)")).To(HavePrefix("/layers/python-cnb_pip/venv/"))
+	})
+
 	it("keeps index credentials out of the log and the image", func() {
 		// An extra index that knows nothing: pip asks it, gets 404s, and uses PyPI.
 		listener, err := net.Listen("tcp", "127.0.0.1:0")
