@@ -44,7 +44,7 @@ type GunicornLayerMetadata struct {
 	Python   string `toml:"python"`
 }
 
-// Build is BuildWith the real collaborators, as internal/wiring calls it.
+// Build is BuildWith the real collaborators, as build/phases.go wires it.
 func Build(logger scribe.Emitter) packit.BuildFunc {
 	executable := func(name string) Executable { return pexec.NewExecutable(name) }
 	return BuildWith(NewPipInstaller(executable), chronos.DefaultClock, logger)
