@@ -62,7 +62,7 @@ func Build(runner Runner, clock chronos.Clock, logger scribe.Emitter, phase Phas
 }
 
 // PreBuild is Build with the real collaborators for the pre-build phase,
-// as internal/wiring calls it.
+// as build/phases.go wires it.
 func PreBuild(logger scribe.Emitter) packit.BuildFunc {
 	return Build(NewRunner(), chronos.DefaultClock, logger, Pre)
 }
