@@ -208,9 +208,9 @@ func readInputs(appDir string, creator EnvCreator, logger scribe.Emitter) (input
 	in.channels = ResolveChannels(in.env.Channels, in.alias)
 	for _, c := range in.channels {
 		if c.Name == c.URL {
-			logger.Subprocess("Channel %s", Redact(c.URL))
+			logger.Subprocess("Channel %s", errs.RedactURL(c.URL))
 		} else {
-			logger.Subprocess("Channel %s -> %s", c.Name, Redact(c.URL))
+			logger.Subprocess("Channel %s -> %s", c.Name, errs.RedactURL(c.URL))
 		}
 	}
 	logger.Subprocess("Conda packages: %s", strings.Join(in.env.Specs, ", "))
@@ -393,7 +393,7 @@ func urls(channels []Channel) []string {
 func redacted(channels []Channel) []string {
 	var out []string
 	for _, c := range channels {
-		out = append(out, Redact(c.URL))
+		out = append(out, errs.RedactURL(c.URL))
 	}
 	return out
 }

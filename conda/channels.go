@@ -61,15 +61,3 @@ func ResolveChannels(names []string, alias string) []Channel {
 	}
 	return out
 }
-
-// Redact hides a password in a channel URL before it is logged.
-func Redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
-		return raw
-	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "***")
-	}
-	return strings.Replace(u.String(), "%2A%2A%2A", "***", 1)
-}

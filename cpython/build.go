@@ -182,7 +182,7 @@ func linkPython(layerPath string) error {
 }
 
 func installError(dependency postal.Dependency, vendored bool, err error) error {
-	where := dependency.URI
+	where := errs.RedactURL(dependency.URI)
 	switch {
 	case vendored:
 		where = "the copy vendored in this buildpack"
@@ -194,7 +194,7 @@ func installError(dependency postal.Dependency, vendored bool, err error) error 
 	switch msg := err.Error(); {
 	case strings.Contains(msg, "checksum does not match"):
 		return &errs.UserError{
-			Title:  fmt.Sprintf("The CPython %s archive from %s does not match its checksum", dependency.Version, redact(where)),
+			Title:  fmt.Sprintf("The CPython %s archive from %s does not match its checksum", dependency.Version, where),
 			Detail: fmt.Sprintf("expected %s; the file was truncated or is a different file", dependency.Checksum),
 			Remedy: "if you use a dependency mirror, replace its copy with the file from the original URI; otherwise retry the build",
 			Err:    err,
@@ -207,12 +207,12 @@ func installError(dependency postal.Dependency, vendored bool, err error) error 
 		return &errs.UserError{
 			Title:  fmt.Sprintf("Could not download CPython %s", dependency.Version),
 			Detail: detail.Error(),
-			Remedy: "let the build reach " + redact(dependency.URI) + ", or point BP_DEPENDENCY_MIRROR at a mirror that has it, or build with the offline package of this buildpack (see the README)",
+			Remedy: "let the build reach " + errs.RedactURL(dependency.URI) + ", or point BP_DEPENDENCY_MIRROR at a mirror that has it, or build with the offline package of this buildpack (see the README)",
 			Err:    err,
 		}
 	}
 	return &errs.UserError{
-		Title:  fmt.Sprintf("Could not install CPython %s from %s", dependency.Version, redact(where)),
+		Title:  fmt.Sprintf("Could not install CPython %s from %s", dependency.Version, where),
 		Detail: err.Error(),
 		Remedy: "check that the archive (or the mirror's copy) is a python-build-standalone install_only tarball; retry the build",
 		Err:    err,

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/python-cnb/buildpack/internal/errs"
 )
 
 // Transport fetches dependency archives for postal.Service. Compared with
@@ -73,21 +75,5 @@ func (t Transport) Drop(root, uri string) (io.ReadCloser, error) {
 			break // not transient: retrying will not help
 		}
 	}
-	return nil, fmt.Errorf("downloading %s: %w", redact(uri), lastErr)
-}
-
-// redact hides a password in a URI before it is logged.
-func redact(uri string) string {
-	scheme, rest, ok := strings.Cut(uri, "://")
-	if !ok {
-		return uri
-	}
-	userinfo, host, ok := strings.Cut(rest, "@")
-	if !ok || strings.Contains(userinfo, "/") {
-		return uri
-	}
-	if user, _, hasPassword := strings.Cut(userinfo, ":"); hasPassword {
-		return scheme + "://" + user + ":***@" + host
-	}
-	return uri
+	return nil, fmt.Errorf("downloading %s: %w", errs.RedactURL(uri), lastErr)
 }
