@@ -10,6 +10,7 @@ import (
 	"github.com/python-cnb/buildpack/cpython"
 	"github.com/python-cnb/buildpack/gunicorn"
 	"github.com/python-cnb/buildpack/hooks"
+	"github.com/python-cnb/buildpack/internal/bytecode"
 	"github.com/python-cnb/buildpack/internal/plan"
 	"github.com/python-cnb/buildpack/pip"
 )
@@ -18,15 +19,15 @@ import (
 // collaborators.
 var builders = map[string]func(logger scribe.Emitter) packit.BuildFunc{
 	plan.CPythonID: func(logger scribe.Emitter) packit.BuildFunc {
-		return cpython.Build(cpython.NewInstaller(cpython.NewTransport()), chronos.DefaultClock, logger)
+		return cpython.Build(cpython.NewInstaller(cpython.NewTransport()), bytecode.NewCompiler(nil).DropOptimized(), chronos.DefaultClock, logger)
 	},
 	plan.PipID: func(logger scribe.Emitter) packit.BuildFunc {
-		return pip.Build(pip.NewRunner(pexec.NewExecutable("python")), chronos.DefaultClock, logger)
+		return pip.Build(pip.NewRunner(pexec.NewExecutable("python")), bytecode.NewCompiler(nil), chronos.DefaultClock, logger)
 	},
 	plan.CondaID: func(logger scribe.Emitter) packit.BuildFunc {
 		python := pexec.NewExecutable("python")
 		return conda.Build(conda.NewFetcher(python, cpython.NewInstaller(cpython.NewTransport())),
-			conda.NewDriver(python), pip.NewRunner(python), chronos.DefaultClock, logger)
+			conda.NewDriver(python), pip.NewRunner(python), bytecode.NewCompiler(nil), chronos.DefaultClock, logger)
 	},
 	plan.CollectstaticID: func(logger scribe.Emitter) packit.BuildFunc {
 		return collectstatic.Build(collectstatic.NewRunner(pexec.NewExecutable("python")), chronos.DefaultClock, logger)

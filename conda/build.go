@@ -59,7 +59,7 @@ type RattlerMetadata struct {
 // Build creates the conda environment layer from the environment file (or
 // the notebook default), then installs the environment file's pip: list and
 // requirements.txt into it with one pip run.
-func Build(fetcher RattlerFetcher, creator EnvCreator, pipRunner PipRunner, clock chronos.Clock, logger scribe.Emitter) packit.BuildFunc {
+func Build(fetcher RattlerFetcher, creator EnvCreator, pipRunner PipRunner, compiler BytecodeCompiler, clock chronos.Clock, logger scribe.Emitter) packit.BuildFunc {
 	return func(context packit.BuildContext) (packit.BuildResult, error) {
 		logger.Title("%s %s", context.BuildpackInfo.Name, context.BuildpackInfo.Version)
 		appDir := context.WorkingDir
@@ -126,6 +126,7 @@ func Build(fetcher RattlerFetcher, creator EnvCreator, pipRunner PipRunner, cloc
 			if err := create(creator, pipRunner, rattler.Path, request, in, appDir, clock, logger); err != nil {
 				return packit.BuildResult{}, err
 			}
+			compileEnv(compiler, env.Path, clock, logger)
 			env.SharedEnv.Override(PrefixEnv, env.Path)
 			logger.EnvironmentVariables(env)
 			if env.Metadata, err = layermeta.Encode(wanted); err != nil {
@@ -270,6 +271,33 @@ func create(creator EnvCreator, pipRunner PipRunner, rattlerDir string, request 
 	logger.Action("Completed in %s", duration.Round(time.Millisecond))
 	logger.Break()
 	return nil
+}
+
+// BytecodeCompiler compiles a tree's Python sources with the given python;
+// bytecode.Compiler is the real one.
+type BytecodeCompiler interface {
+	Compile(python string, dirs []string, out io.Writer) error
+}
+
+// compileEnv gives the environment's Python files bytecode that stays
+// valid in the image (see internal/bytecode), converting what the packages
+// shipped and compiling the rest. A failure only costs start-up time, so it
+// is a warning.
+func compileEnv(compiler BytecodeCompiler, prefix string, clock chronos.Clock, logger scribe.Emitter) {
+	python := filepath.Join(prefix, "bin", "python")
+	dirs, _ := filepath.Glob(filepath.Join(prefix, "lib", "python3.*"))
+	if _, err := os.Stat(python); err != nil || len(dirs) == 0 {
+		return
+	}
+	logger.Process("Compiling the environment's Python files to bytecode that stays valid in the image")
+	tail := errs.NewTailWriter(errs.TailBytes)
+	duration, err := clock.Measure(func() error { return compiler.Compile(python, dirs, tail) })
+	if err != nil {
+		logger.Subprocess("Warning: some files did not compile (%v); Python compiles them when they are imported:", err)
+		logger.Action("%s", errs.Tail(tail.String(), 10))
+	}
+	logger.Action("Completed in %s", duration.Round(time.Millisecond))
+	logger.Break()
 }
 
 // installPip runs pip once in the environment for the environment file's

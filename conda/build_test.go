@@ -53,7 +53,24 @@ func (f *fakeCreator) Create(rattlerDir string, request conda.Request, out io.Wr
 	if f.noPython {
 		return nil
 	}
+	if err := writeFile(request.Prefix, "lib/python3.11/os.py", ""); err != nil {
+		return err
+	}
 	return writeFile(request.Prefix, "bin/python", "")
+}
+
+// fakeCompiler records what it was asked to compile.
+type fakeCompiler struct {
+	calls [][]string
+	err   error
+}
+
+func (f *fakeCompiler) Compile(python string, dirs []string, out io.Writer) error {
+	f.calls = append(f.calls, append([]string{python}, dirs...))
+	if f.err != nil {
+		fmt.Fprintln(out, "*** Error compiling 'bad.py'")
+	}
+	return f.err
 }
 
 func (f *fakeCreator) PythonMinor() (string, error) { return f.minor, nil }
@@ -89,6 +106,7 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 		fetcher   *fakeFetcher
 		creator   *fakeCreator
 		pipRunner *fakePip
+		compiler  *fakeCompiler
 		buffer    *bytes.Buffer
 		build     packit.BuildFunc
 		ctx       packit.BuildContext
@@ -104,7 +122,8 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 		Expect(os.WriteFile(filepath.Join(cnbPath, "buildpack.toml"), content, 0o644)).To(Succeed())
 		fetcher, creator, pipRunner = &fakeFetcher{}, &fakeCreator{minor: "3.11"}, &fakePip{}
 		buffer = bytes.NewBuffer(nil)
-		build = conda.Build(fetcher, creator, pipRunner, chronos.NewClock(func() time.Time { return time.Unix(0, 0) }), scribe.NewEmitter(buffer))
+		compiler = &fakeCompiler{}
+		build = conda.Build(fetcher, creator, pipRunner, compiler, chronos.NewClock(func() time.Time { return time.Unix(0, 0) }), scribe.NewEmitter(buffer))
 		ctx = packit.BuildContext{
 			WorkingDir:    appDir,
 			CNBPath:       cnbPath,
@@ -159,6 +178,16 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 		Expect(buffer.String()).To(ContainSubstring("Creating the conda environment (rebuilding layer: no cached layer)"))
 		Expect(buffer.String()).To(ContainSubstring("Solved in 0.01s"))
 		Expect(buffer.String()).To(ContainSubstring(`CONDA_PREFIX -> "` + env.Path + `"`))
+	})
+
+	it("compiles the environment's Python files with its python, only warning on failures", func() {
+		compiler.err = errors.New("exit status 1")
+		_, err := build(ctx)
+		Expect(err).NotTo(HaveOccurred())
+		env := filepath.Join(layersDir, "conda-env")
+		Expect(compiler.calls).To(Equal([][]string{{filepath.Join(env, "bin", "python"), filepath.Join(env, "lib", "python3.11")}}))
+		Expect(buffer.String()).To(ContainSubstring("Compiling the environment's Python files to bytecode that stays valid in the image"))
+		Expect(buffer.String()).To(ContainSubstring("Warning: some files did not compile (exit status 1)"))
 	})
 
 	it("reuses the layer untouched when nothing changed, and rebuilds it, reusing py-rattler, when the file changes", func() {

@@ -3,6 +3,7 @@ package cpython
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/paketo-buildpacks/packit/v2/scribe"
 	"github.com/python-cnb/buildpack/internal/errs"
 	"github.com/python-cnb/buildpack/internal/layermeta"
+	"github.com/python-cnb/buildpack/internal/plan"
 )
 
 // DependencyInstaller unpacks a dependency archive into a layer and reports
@@ -31,10 +33,24 @@ type LayerMetadata struct {
 	Distro   string `toml:"distro"`
 }
 
+// BytecodeCompiler compiles a tree's Python sources with the given python;
+// bytecode.Compiler is the real one.
+type BytecodeCompiler interface {
+	Compile(python string, dirs []string, out io.Writer) error
+}
+
+// buildKeysField holds, in the layer's metadata next to LayerMetadata, the
+// digest of the build keys later sub-buildpacks gave (see plan.BuildKey).
+const buildKeysField = "build-keys"
+
 // Build resolves the CPython version and installs it into the cpython
-// layer (build, launch and cache), reusing the cached layer when its
-// metadata matches.
-func Build(installer DependencyInstaller, clock chronos.Clock, logger scribe.Emitter) packit.BuildFunc {
+// layer, reusing the layer when its metadata matches. The layer is always
+// for launch. It is for build (and cached, to be restored for the next
+// build) only when later sub-buildpacks run Python at build: always when one
+// of them needs it without a build key, and otherwise only when their keys
+// or CPython changed; else it is kept for launch only, and the lifecycle
+// neither restores nor re-exports it.
+func Build(installer DependencyInstaller, compiler BytecodeCompiler, clock chronos.Clock, logger scribe.Emitter) packit.BuildFunc {
 	return func(context packit.BuildContext) (packit.BuildResult, error) {
 		logger.Title("%s %s", context.BuildpackInfo.Name, context.BuildpackInfo.Version)
 
@@ -70,55 +86,165 @@ func Build(installer DependencyInstaller, clock chronos.Clock, logger scribe.Emi
 		if err != nil {
 			return packit.BuildResult{}, err
 		}
-		if len(changes) == 0 {
-			logger.Process("Reusing cached layer %s", layer.Path)
+		use := plan.BuildNeeds(context.Plan.Entries)
+		storedKeys, _ := layer.Metadata[buildKeysField].(string)
+		// Python is needed at build unless CPython and every later
+		// buildpack's build key are as the last build recorded them.
+		needed := use.Always || storedKeys != use.Digest()
+		if len(changes) == 0 && needed && !fileExists(filepath.Join(layer.Path, "bin", "python3")) {
+			changes = []string{"the last build kept it for launch only, and Python is needed at build: " + buildReason(use, storedKeys)}
+		}
+
+		switch {
+		case len(changes) == 0 && !needed:
+			logger.Process("Reusing layer %s for launch only", layer.Path)
+			logger.Subprocess("CPython and what later buildpacks build with it are unchanged: nothing needs Python in this build")
 			logger.Break()
-			layer.Launch, layer.Build, layer.Cache = true, true, true
-			return packit.BuildResult{Layers: []packit.Layer{layer}}, nil
-		}
-
-		logger.Process("Installing CPython %s (rebuilding layer: %s)", dependency.Version, strings.Join(changes, "; "))
-		layer, err = layer.Reset()
-		if err != nil {
-			return packit.BuildResult{}, fmt.Errorf("resetting the %s layer: %w", LayerName, err)
-		}
-		layer.Launch, layer.Build, layer.Cache = true, true, true
-
-		var vendored bool
-		duration, err := clock.Measure(func() error {
-			vendored, err = installer.Install(dependency, context.CNBPath, layer.Path, context.Platform.Path)
-			if err != nil {
-				return err
+		case len(changes) == 0:
+			logger.Process("Reusing cached layer %s", layer.Path)
+			logger.Subprocess("Python is needed at build: %s", buildReason(use, storedKeys))
+			logger.Break()
+		default:
+			needed = true
+			logger.Process("Installing CPython %s (rebuilding layer: %s)", dependency.Version, strings.Join(changes, "; "))
+			if layer, err = install(installer, compiler, dependency, context, layer, clock, logger); err != nil {
+				return packit.BuildResult{}, err
 			}
-			return linkPython(layer.Path)
-		})
-		if err != nil {
-			return packit.BuildResult{}, installError(dependency, vendored, err)
 		}
-		if vendored {
-			logger.Subprocess("Used the copy vendored in this buildpack")
-		}
-		logger.Action("Completed in %s", duration.Round(time.Millisecond))
-		logger.Break()
 
-		layer.SharedEnv.Default("PYTHONUNBUFFERED", "1")
-		// python-build-standalone's OpenSSL does not look where Debian,
-		// Ubuntu or RHEL keep their CA bundle: point it there, unless the
-		// user chose a bundle already.
-		if bundle := SystemCABundle(); bundle != "" && os.Getenv("SSL_CERT_FILE") == "" {
-			layer.SharedEnv.Default("SSL_CERT_FILE", bundle)
-		}
-		// Imports during the build (collectstatic, hooks) must not leave
-		// __pycache__ directories in the app.
-		layer.BuildEnv.Override("PYTHONDONTWRITEBYTECODE", "1")
-		logger.EnvironmentVariables(layer)
-
+		// The layer itself is never a build layer: the lifecycle does not
+		// restore the metadata of an uncached build layer, which would leave
+		// the next build nothing to compare. The cpython-build layer puts it
+		// on the build's PATH instead, when it is needed. It is cached only
+		// for buildpacks that need Python at every build.
+		layer.Launch, layer.Build, layer.Cache = true, false, use.Always
 		layer.Metadata, err = layermeta.Encode(metadata)
 		if err != nil {
 			return packit.BuildResult{}, err
 		}
-		return packit.BuildResult{Layers: []packit.Layer{layer}}, nil
+		layer.Metadata[buildKeysField] = use.Digest()
+		layers := []packit.Layer{layer}
+		if needed {
+			buildLayer, err := buildEnvLayer(context.Layers, layer.Path, dependency)
+			if err != nil {
+				return packit.BuildResult{}, err
+			}
+			layers = append(layers, buildLayer)
+		}
+		return packit.BuildResult{Layers: layers}, nil
 	}
+}
+
+// install resets the layer and installs the dependency into it, with its
+// launch environment.
+func install(installer DependencyInstaller, compiler BytecodeCompiler, dependency postal.Dependency, context packit.BuildContext,
+	layer packit.Layer, clock chronos.Clock, logger scribe.Emitter) (packit.Layer, error) {
+	layer, err := layer.Reset()
+	if err != nil {
+		return layer, fmt.Errorf("resetting the %s layer: %w", LayerName, err)
+	}
+	var vendored bool
+	duration, err := clock.Measure(func() error {
+		vendored, err = installer.Install(dependency, context.CNBPath, layer.Path, context.Platform.Path)
+		if err != nil {
+			return err
+		}
+		return linkPython(layer.Path)
+	})
+	if err != nil {
+		return layer, installError(dependency, vendored, err)
+	}
+	if vendored {
+		logger.Subprocess("Used the copy vendored in this buildpack")
+	}
+	logger.Action("Completed in %s", duration.Round(time.Millisecond))
+	logger.Break()
+	if removed, err := Trim(layer.Path); err != nil {
+		return layer, fmt.Errorf("removing unused parts of CPython: %w", err)
+	} else if removed > 0 {
+		logger.Process("Removed the test suite, IDLE, the turtle demos and the static libpython (%.1f MB), which apps do not use", float64(removed)/1e6)
+		logger.Break()
+	}
+	compileStdlib(compiler, layer.Path, clock, logger)
+
+	for name, value := range sharedEnv() {
+		layer.LaunchEnv.Default(name, value)
+	}
+	logger.EnvironmentVariables(layer)
+	return layer, nil
+}
+
+// sharedEnv is the environment CPython runs with at build and launch.
+func sharedEnv() map[string]string {
+	env := map[string]string{"PYTHONUNBUFFERED": "1"}
+	// python-build-standalone's OpenSSL does not look where Debian, Ubuntu
+	// or RHEL keep their CA bundle: point it there, unless the user chose a
+	// bundle already.
+	if bundle := SystemCABundle(); bundle != "" && os.Getenv("SSL_CERT_FILE") == "" {
+		env["SSL_CERT_FILE"] = bundle
+	}
+	return env
+}
+
+// buildEnvLayer is the build-only layer that puts the CPython in
+// cpythonPath on the build's PATH, with plan.CPythonIdentityEnv.
+func buildEnvLayer(layers packit.Layers, cpythonPath string, dependency postal.Dependency) (packit.Layer, error) {
+	layer, err := layers.Get(BuildEnvLayerName)
+	if err != nil {
+		return layer, fmt.Errorf("opening the %s layer: %w", BuildEnvLayerName, err)
+	}
+	if layer, err = layer.Reset(); err != nil {
+		return layer, fmt.Errorf("resetting the %s layer: %w", BuildEnvLayerName, err)
+	}
+	layer.Build = true
+	layer.BuildEnv.Prepend("PATH", filepath.Join(cpythonPath, "bin"), string(os.PathListSeparator))
+	for name, value := range sharedEnv() {
+		layer.BuildEnv.Default(name, value)
+	}
+	// Imports during the build (collectstatic, hooks) must not leave
+	// __pycache__ directories in the app.
+	layer.BuildEnv.Override("PYTHONDONTWRITEBYTECODE", "1")
+	layer.BuildEnv.Override(plan.CPythonIdentityEnv, identity(dependency))
+	return layer, nil
+}
+
+// identity is plan.CPythonIdentityEnv's value: what later sub-buildpacks
+// key their layers on.
+func identity(dependency postal.Dependency) string {
+	return dependency.Version + " " + dependency.Checksum
+}
+
+// buildReason says why Python is needed at build, for the log.
+func buildReason(use plan.BuildUse, storedKeys string) string {
+	switch {
+	case use.Always:
+		return "a later buildpack runs it in every build (collectstatic, a build hook, conda, a wheel or a compressed environment)"
+	case storedKeys == "":
+		return "the last build recorded nothing about later buildpacks"
+	default:
+		return "what a later buildpack builds with it changed (requirements, project files or settings)"
+	}
+}
+
+// compileStdlib writes unchecked-hash bytecode for the standard library and
+// the bundled pip, so that neither the build's pip nor the app compiles them
+// again (see internal/bytecode). A failure only costs speed: it is a warning.
+func compileStdlib(compiler BytecodeCompiler, layerPath string, clock chronos.Clock, logger scribe.Emitter) {
+	dirs, _ := filepath.Glob(filepath.Join(layerPath, "lib", "python3.*"))
+	if len(dirs) == 0 {
+		return
+	}
+	logger.Process("Compiling the standard library to bytecode that stays valid in the image")
+	tail := errs.NewTailWriter(errs.TailBytes)
+	duration, err := clock.Measure(func() error {
+		return compiler.Compile(filepath.Join(layerPath, "bin", "python3"), dirs, tail)
+	})
+	if err != nil {
+		logger.Subprocess("Warning: some files did not compile (%v); Python compiles them when they are imported:", err)
+		logger.Action("%s", errs.Tail(tail.String(), 10))
+	}
+	logger.Action("Completed in %s", duration.Round(time.Millisecond))
+	logger.Break()
 }
 
 func logSelection(logger scribe.Emitter, selection Selection, requests []Request, now time.Time) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"github.com/paketo-buildpacks/packit/v2/scribe"
 	"github.com/python-cnb/buildpack/cpython"
 	"github.com/python-cnb/buildpack/internal/errs"
+	"github.com/python-cnb/buildpack/internal/plan"
 	"github.com/sclevine/spec"
 )
 
@@ -101,6 +103,21 @@ func (f *fakeInstaller) Install(dependency postal.Dependency, cnbPath, layerPath
 	return f.Vendored, nil
 }
 
+// fakeCompiler records what it was asked to compile.
+type fakeCompiler struct {
+	Python string
+	Dirs   []string
+	Err    error
+}
+
+func (f *fakeCompiler) Compile(python string, dirs []string, out io.Writer) error {
+	f.Python, f.Dirs = python, dirs
+	if f.Err != nil {
+		fmt.Fprintln(out, "*** Error compiling 'bad.py'")
+	}
+	return f.Err
+}
+
 func testBuild(t *testing.T, context spec.G, it spec.S) {
 	var (
 		Expect = NewWithT(t).Expect
@@ -111,6 +128,7 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 		platform   string
 		now        time.Time
 		installer  *fakeInstaller
+		compiler   *fakeCompiler
 		buffer     *bytes.Buffer
 		buildCtx   packit.BuildContext
 
@@ -143,8 +161,9 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 
 		now = time.Date(2026, time.June, 1, 12, 0, 0, 0, time.UTC)
 		installer = &fakeInstaller{}
+		compiler = &fakeCompiler{}
 		buffer = bytes.NewBuffer(nil)
-		build = cpython.Build(installer, chronos.NewClock(func() time.Time { return now }), scribe.NewEmitter(buffer))
+		build = cpython.Build(installer, compiler, chronos.NewClock(func() time.Time { return now }), scribe.NewEmitter(buffer))
 
 		buildCtx = packit.BuildContext{
 			BuildpackInfo: packit.BuildpackInfo{Name: "Python CNB: CPython", Version: "0.1.0"},
@@ -159,7 +178,7 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 		}
 	})
 
-	it("installs the requested CPython into a build, launch and cache layer", func() {
+	it("installs the requested CPython into a launch layer, cached for a buildpack needing it at every build, and puts it on the build's PATH", func() {
 		result, err := build(buildCtx)
 		Expect(err).NotTo(HaveOccurred())
 
@@ -173,22 +192,34 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 		Expect(call.LayerPath).To(Equal(filepath.Join(layersDir, "cpython")))
 		Expect(call.PlatformPath).To(Equal(platform))
 
-		Expect(result.Layers).To(HaveLen(1))
+		Expect(result.Layers).To(HaveLen(2))
 		layer := result.Layers[0]
 		Expect(layer.Name).To(Equal("cpython"))
 		Expect(layer.Path).To(Equal(filepath.Join(layersDir, "cpython")))
 		Expect(layer.Launch).To(BeTrue())
-		Expect(layer.Build).To(BeTrue())
+		Expect(layer.Build).To(BeFalse())
 		Expect(layer.Cache).To(BeTrue())
 		Expect(layer.Metadata).To(Equal(map[string]interface{}{
-			"version":  "3.12.1",
-			"checksum": checksum3121,
-			"arch":     "amd64",
-			"distro":   "",
+			"version":    "3.12.1",
+			"checksum":   checksum3121,
+			"arch":       "amd64",
+			"distro":     "",
+			"build-keys": plan.BuildUse{}.Digest(),
 		}))
-		Expect(layer.SharedEnv).To(Equal(packit.Environment{"PYTHONUNBUFFERED.default": "1"}))
-		Expect(layer.BuildEnv).To(Equal(packit.Environment{"PYTHONDONTWRITEBYTECODE.override": "1"}))
-		Expect(layer.LaunchEnv).To(BeEmpty())
+		Expect(layer.LaunchEnv).To(Equal(packit.Environment{"PYTHONUNBUFFERED.default": "1"}))
+		Expect(layer.BuildEnv).To(BeEmpty())
+		Expect(layer.SharedEnv).To(BeEmpty())
+
+		buildEnv := result.Layers[1]
+		Expect(buildEnv.Name).To(Equal("cpython-build"))
+		Expect([]bool{buildEnv.Launch, buildEnv.Build, buildEnv.Cache}).To(Equal([]bool{false, true, false}))
+		Expect(buildEnv.BuildEnv).To(Equal(packit.Environment{
+			"PATH.prepend":                     filepath.Join(layersDir, "cpython", "bin"),
+			"PATH.delim":                       ":",
+			"PYTHONUNBUFFERED.default":         "1",
+			"PYTHONDONTWRITEBYTECODE.override": "1",
+			"PYTHON_CNB_CPYTHON.override":      "3.12.1 " + checksum3121,
+		}))
 
 		target, err := os.Readlink(filepath.Join(layersDir, "cpython", "bin", "python"))
 		Expect(err).NotTo(HaveOccurred())
@@ -202,9 +233,7 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 		Expect(logs).To(ContainSubstring(`Selected CPython 3.12.1 (from runtime.txt: "3.12")`))
 		Expect(logs).To(ContainSubstring("Installing CPython 3.12.1 (rebuilding layer: no cached layer)"))
 		Expect(logs).To(ContainSubstring("Completed in 0s"))
-		Expect(logs).To(ContainSubstring("Configuring build environment"))
 		Expect(logs).To(ContainSubstring("Configuring launch environment"))
-		Expect(logs).To(MatchRegexp(`PYTHONDONTWRITEBYTECODE\s+-> "1"`))
 		Expect(logs).To(MatchRegexp(`PYTHONUNBUFFERED\s+-> "1"`))
 		Expect(logs).NotTo(ContainSubstring("Warning"))
 		Expect(logs).NotTo(ContainSubstring("vendored"))
@@ -310,12 +339,13 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 			Expect(err).NotTo(HaveOccurred())
 			Expect(installer.Calls).To(BeEmpty())
 
-			Expect(result.Layers).To(HaveLen(1))
+			Expect(result.Layers).To(HaveLen(2))
 			layer := result.Layers[0]
 			Expect(layer.Launch).To(BeTrue())
-			Expect(layer.Build).To(BeTrue())
+			Expect(layer.Build).To(BeFalse())
 			Expect(layer.Cache).To(BeTrue())
 			Expect(layer.Metadata).To(HaveKeyWithValue("version", "3.12.1"))
+			Expect(result.Layers[1].Name).To(Equal("cpython-build"))
 			Expect(filepath.Join(layersDir, "cpython", "bin", "python3")).To(BeARegularFile())
 
 			Expect(buffer.String()).To(ContainSubstring("Reusing cached layer " + filepath.Join(layersDir, "cpython")))
@@ -337,6 +367,129 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 			Expect(installer.Calls).To(HaveLen(1))
 			Expect(buffer.String()).To(ContainSubstring(`distro changed from (none) to "ubuntu-24.04"`))
 			Expect(result.Layers[0].Metadata).To(HaveKeyWithValue("distro", "ubuntu-24.04"))
+		})
+	})
+
+	context("bytecode", func() {
+		it("compiles the standard library with the layer's python", func() {
+			installer.Files = []string{"bin/python3", "lib/python3.12/os.py"}
+			_, err := build(buildCtx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(compiler.Python).To(Equal(filepath.Join(layersDir, "cpython", "bin", "python3")))
+			Expect(compiler.Dirs).To(Equal([]string{filepath.Join(layersDir, "cpython", "lib", "python3.12")}))
+			Expect(buffer.String()).To(ContainSubstring("Compiling the standard library to bytecode that stays valid in the image"))
+		})
+
+		it("only warns when some files do not compile", func() {
+			installer.Files = []string{"bin/python3", "lib/python3.12/os.py"}
+			compiler.Err = errors.New("exit status 1")
+			result, err := build(buildCtx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(result.Layers).To(HaveLen(2))
+			Expect(buffer.String()).To(ContainSubstring("Warning: some files did not compile (exit status 1); Python compiles them when they are imported:"))
+			Expect(buffer.String()).To(ContainSubstring("Error compiling 'bad.py'"))
+		})
+
+		it("removes the parts apps do not use before compiling, and says so", func() {
+			installer.Files = []string{"bin/python3", "lib/python3.12/os.py", "lib/python3.12/test/test_os.py"}
+			_, err := build(buildCtx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(filepath.Join(layersDir, "cpython", "lib", "python3.12", "test")).NotTo(BeAnExistingFile())
+			Expect(buffer.String()).To(ContainSubstring("Removed the test suite, IDLE, the turtle demos and the static libpython (0.0 MB), which apps do not use"))
+		})
+
+		it("does not run without a standard library directory", func() {
+			_, err := build(buildCtx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(compiler.Dirs).To(BeNil())
+		})
+	})
+
+	context("when later buildpacks give build keys", func() {
+		keyed := func(keys ...string) []packit.BuildpackPlanEntry {
+			entries := []packit.BuildpackPlanEntry{{Name: "cpython", Metadata: map[string]interface{}{"launch": true}}}
+			for _, key := range keys {
+				entries = append(entries, packit.BuildpackPlanEntry{Name: "cpython", Metadata: map[string]interface{}{"build": true, "build-key": key}})
+			}
+			return entries
+		}
+		digest := func(keys ...string) string {
+			return plan.BuildNeeds(keyed(keys...)).Digest()
+		}
+		metadata := func(keys string) string {
+			return fmt.Sprintf("version = %q\nchecksum = %q\narch = \"amd64\"\ndistro = \"\"\nbuild-keys = %q\n", "3.12.1", checksum3121, keys)
+		}
+
+		it.Before(func() {
+			buildCtx.Plan.Entries = keyed("pip:1", "gunicorn:1")
+		})
+
+		it("installs for build and launch, uncached, on the first build", func() {
+			result, err := build(buildCtx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(installer.Calls).To(HaveLen(1))
+			layer := result.Layers[0]
+			Expect([]bool{layer.Launch, layer.Build, layer.Cache}).To(Equal([]bool{true, false, false}))
+			Expect(layer.Metadata).To(HaveKeyWithValue("build-keys", digest("pip:1", "gunicorn:1")))
+			Expect(result.Layers).To(HaveLen(2))
+		})
+
+		it("keeps the layer for launch only when neither the keys nor CPython changed", func() {
+			Expect(writeFile(layersDir, "cpython.toml", "[metadata]\n"+metadata(digest("gunicorn:1", "pip:1")))).To(Succeed())
+			result, err := build(buildCtx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(installer.Calls).To(BeEmpty())
+			Expect(compiler.Dirs).To(BeNil())
+			Expect(result.Layers).To(HaveLen(1))
+			layer := result.Layers[0]
+			Expect([]bool{layer.Launch, layer.Build, layer.Cache}).To(Equal([]bool{true, false, false}))
+			Expect(layer.BuildEnv).To(BeEmpty())
+			Expect(layer.Metadata).To(HaveKeyWithValue("build-keys", digest("pip:1", "gunicorn:1")))
+			Expect(layer.Metadata).To(HaveKeyWithValue("version", "3.12.1"))
+			Expect(filepath.Join(layersDir, "cpython")).NotTo(BeAnExistingFile())
+			Expect(buffer.String()).To(ContainSubstring("Reusing layer " + filepath.Join(layersDir, "cpython") + " for launch only"))
+			Expect(buffer.String()).To(ContainSubstring("CPython and what later buildpacks build with it are unchanged: nothing needs Python in this build"))
+		})
+
+		it("reinstalls when a key changed and the last build kept the layer for launch only", func() {
+			Expect(writeFile(layersDir, "cpython.toml", "[metadata]\n"+metadata(digest("gunicorn:1", "pip:0")))).To(Succeed())
+			result, err := build(buildCtx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(installer.Calls).To(HaveLen(1))
+			Expect(result.Layers).To(HaveLen(2))
+			Expect(result.Layers[0].Cache).To(BeFalse())
+			Expect(buffer.String()).To(ContainSubstring("rebuilding layer: the last build kept it for launch only, and Python is needed at build: what a later buildpack builds with it changed"))
+		})
+
+		it("reuses files restored from the cache when a key changed", func() {
+			writeCachedLayer(metadata(digest("pip:0")))
+			result, err := build(buildCtx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(installer.Calls).To(BeEmpty())
+			layer := result.Layers[0]
+			Expect([]bool{layer.Launch, layer.Build, layer.Cache}).To(Equal([]bool{true, false, false}))
+			Expect(result.Layers[1].BuildEnv).To(HaveKeyWithValue("PYTHON_CNB_CPYTHON.override", "3.12.1 "+checksum3121))
+			Expect(buffer.String()).To(ContainSubstring("Reusing cached layer"))
+			Expect(buffer.String()).To(ContainSubstring("Python is needed at build: what a later buildpack builds with it changed"))
+		})
+
+		it("says when the last build recorded no keys", func() {
+			writeCachedLayer(fmt.Sprintf("version = %q\nchecksum = %q\narch = \"amd64\"\ndistro = \"\"\n", "3.12.1", checksum3121))
+			_, err := build(buildCtx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(buffer.String()).To(ContainSubstring("Python is needed at build: the last build recorded nothing about later buildpacks"))
+		})
+
+		it("keeps the layer for build and cached when a buildpack needs Python at every build", func() {
+			buildCtx.Plan.Entries = append(keyed("pip:1"), packit.BuildpackPlanEntry{Name: "cpython", Metadata: map[string]interface{}{"build": true}})
+			writeCachedLayer(metadata(digest("pip:1")))
+			result, err := build(buildCtx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(installer.Calls).To(BeEmpty())
+			layer := result.Layers[0]
+			Expect([]bool{layer.Launch, layer.Build, layer.Cache}).To(Equal([]bool{true, false, true}))
+			Expect(result.Layers).To(HaveLen(2))
+			Expect(buffer.String()).To(ContainSubstring("Python is needed at build: a later buildpack runs it in every build"))
 		})
 	})
 

@@ -5,6 +5,9 @@ package cpython
 const (
 	// LayerName is the layer holding the CPython installation.
 	LayerName = "cpython"
+	// BuildEnvLayerName is the build-only layer putting that CPython on
+	// the build's PATH when later buildpacks need it at build.
+	BuildEnvLayerName = "cpython-build"
 
 	// DependencyID names CPython in buildpack.toml's [[metadata.dependencies]].
 	DependencyID = "cpython"

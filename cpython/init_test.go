@@ -18,6 +18,7 @@ func TestUnitCPython(t *testing.T) {
 	suite("Install", testInstall)
 	suite("Build", testBuild)
 	suite("Detect", testDetect)
+	suite("Trim", testTrim)
 	suite.Run(t)
 }
 

@@ -12,7 +12,9 @@ import (
 	"github.com/paketo-buildpacks/packit/v2/pexec"
 	"github.com/paketo-buildpacks/packit/v2/scribe"
 	"github.com/python-cnb/buildpack/gunicorn/launchenv"
+	"github.com/python-cnb/buildpack/internal/errs"
 	"github.com/python-cnb/buildpack/internal/layermeta"
+	"github.com/python-cnb/buildpack/internal/plan"
 )
 
 // GunicornInstaller provides gunicorn for the web process. PipInstaller is
@@ -24,6 +26,10 @@ type GunicornInstaller interface {
 	// Install installs gunicorn==version with python (Probe's BasePython)
 	// into targetDir, a directory that goes on PYTHONPATH.
 	Install(python, version, targetDir string) error
+	// Compile writes targetDir's bytecode with python (see
+	// internal/bytecode); a failure, with compileall's output, costs only
+	// start-up time.
+	Compile(python, targetDir string) (output string, err error)
 }
 
 // Probe is what the python on PATH reports.
@@ -53,8 +59,8 @@ func Build(logger scribe.Emitter) packit.BuildFunc {
 // BuildWith decides the start command (see ChooseStart) and writes the
 // launch processes. When the web process runs gunicorn, it uses the
 // gunicorn of the app's dependencies, or else installs GunicornVersion into
-// the gunicorn layer (launch, cache), reused while gunicorn's and python's
-// versions stay the same. Whenever there is a process, the start layer
+// the gunicorn layer (launch), reused while gunicorn's and python's versions
+// stay the same. Whenever there is a process, the start layer
 // (launch) carries the exec.d program, which sets PORT and, for the gunicorn
 // web process, GUNICORN_CMD_ARGS when the container starts.
 func BuildWith(installer GunicornInstaller, clock chronos.Clock, logger scribe.Emitter) packit.BuildFunc {
@@ -115,15 +121,26 @@ func BuildWith(installer GunicornInstaller, clock chronos.Clock, logger scribe.E
 }
 
 // provideGunicorn returns the gunicorn layer, or nil when the app's
-// dependencies provide gunicorn.
+// dependencies provide gunicorn. What the app's environment holds comes
+// from the pip sub-buildpack (plan.PackagesEnv) when it ran, else from
+// asking the python on PATH. The gunicorn layer is for launch only and is
+// reused whenever its metadata matches, without its files.
 func provideGunicorn(context packit.BuildContext, installer GunicornInstaller, clock chronos.Clock, logger scribe.Emitter) (*packit.Layer, error) {
 	logger.Process("Providing gunicorn")
-	probe, err := installer.Probe()
-	if err != nil {
-		return nil, err
+	_, havePython := os.LookupEnv(plan.CPythonIdentityEnv)
+	var probe *Probe
+	appGunicorn := ""
+	if packages, ok := os.LookupEnv(plan.PackagesEnv); ok {
+		appGunicorn = PackageVersion(packages, "gunicorn")
+	} else if havePython {
+		p, err := installer.Probe()
+		if err != nil {
+			return nil, err
+		}
+		probe, appGunicorn = &p, p.Gunicorn
 	}
-	if probe.Gunicorn != "" {
-		logger.Subprocess("Using gunicorn %s from the app's dependencies", probe.Gunicorn)
+	if appGunicorn != "" {
+		logger.Subprocess("Using gunicorn %s from the app's dependencies", appGunicorn)
 		return nil, nil
 	}
 
@@ -131,16 +148,40 @@ func provideGunicorn(context packit.BuildContext, installer GunicornInstaller, c
 	if err != nil {
 		return nil, fmt.Errorf("opening the %s layer: %w", GunicornLayer, err)
 	}
-	metadata := GunicornLayerMetadata{Gunicorn: GunicornVersion, Python: probe.Python}
+	var cached GunicornLayerMetadata
+	if err := layermeta.Decode(layer.Metadata, &cached); err != nil {
+		return nil, err
+	}
+	metadata := GunicornLayerMetadata{Gunicorn: GunicornVersion, Python: cached.Python}
+	if havePython && probe == nil {
+		p, err := installer.Probe()
+		if err != nil {
+			return nil, err
+		}
+		probe = &p
+	}
+	if probe != nil {
+		metadata.Python = probe.Python
+	}
+	// Without Python at build, the cpython layer was kept for launch only,
+	// which it is only when CPython and this buildpack's build key did not
+	// change: the python part of the key is unchanged.
 	changes, err := layermeta.Changes(layer.Metadata, metadata)
 	if err != nil {
 		return nil, err
 	}
 	if len(changes) == 0 {
 		logger.Subprocess("The app's dependencies do not provide gunicorn")
-		logger.Subprocess("Reusing cached layer %s (gunicorn %s)", layer.Path, GunicornVersion)
-		layer.Launch, layer.Build, layer.Cache = true, false, true
+		logger.Subprocess("Reusing layer %s for launch only (gunicorn %s)", layer.Path, GunicornVersion)
+		layer.Launch, layer.Build, layer.Cache = true, false, false
 		return &layer, nil
+	}
+	if probe == nil {
+		return nil, &errs.UserError{
+			Title:  "gunicorn must be installed (" + strings.Join(changes, "; ") + "), but the cpython buildpack kept CPython for launch only",
+			Detail: "the cpython buildpack decided from this buildpack's build key that nothing would need Python in this build, which is a bug in this buildpack",
+			Remedy: "report it with this log; to build now, add gunicorn to requirements.txt, or remove the app image so the next build starts afresh",
+		}
 	}
 
 	logger.Subprocess("Installing gunicorn %s: the app's dependencies do not provide it (rebuilding layer: %s)",
@@ -149,11 +190,15 @@ func provideGunicorn(context packit.BuildContext, installer GunicornInstaller, c
 	if err != nil {
 		return nil, fmt.Errorf("resetting the %s layer: %w", GunicornLayer, err)
 	}
-	layer.Launch, layer.Build, layer.Cache = true, false, true
+	layer.Launch, layer.Build, layer.Cache = true, false, false
 	target := filepath.Join(layer.Path, "site-packages")
 	duration, err := clock.Measure(func() error { return installer.Install(probe.BasePython, GunicornVersion, target) })
 	if err != nil {
 		return nil, err
+	}
+	if output, err := installer.Compile(probe.BasePython, target); err != nil {
+		logger.Subprocess("Warning: some files did not compile (%v); Python compiles them when they are imported:", err)
+		logger.Action("%s", errs.Tail(output, 10))
 	}
 	logger.Action("Completed in %s", duration.Round(time.Millisecond))
 	logger.Break()
@@ -165,6 +210,17 @@ func provideGunicorn(context packit.BuildContext, installer GunicornInstaller, c
 	}
 	logger.EnvironmentVariables(layer)
 	return &layer, nil
+}
+
+// PackageVersion returns the version of the distribution name in packages
+// (plan.PackagesEnv's space-separated name==version), or "".
+func PackageVersion(packages, name string) string {
+	for _, field := range strings.Fields(packages) {
+		if n, version, ok := strings.Cut(field, "=="); ok && n == name {
+			return version
+		}
+	}
+	return ""
 }
 
 func logGunicornSettings(appDir string, logger scribe.Emitter) {

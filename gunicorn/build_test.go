@@ -21,11 +21,25 @@ import (
 type fakeGunicornInstaller struct {
 	probe      gunicorn.Probe
 	probeErr   error
+	probes     int
 	installErr error
 	installs   [][3]string
+	compileErr error
+	compiled   []string
 }
 
-func (f *fakeGunicornInstaller) Probe() (gunicorn.Probe, error) { return f.probe, f.probeErr }
+func (f *fakeGunicornInstaller) Probe() (gunicorn.Probe, error) {
+	f.probes++
+	return f.probe, f.probeErr
+}
+
+func (f *fakeGunicornInstaller) Compile(python, targetDir string) (string, error) {
+	f.compiled = append(f.compiled, targetDir)
+	if f.compileErr != nil {
+		return "*** Error compiling 'bad.py'", f.compileErr
+	}
+	return "", nil
+}
 
 func (f *fakeGunicornInstaller) Install(python, version, targetDir string) error {
 	f.installs = append(f.installs, [3]string{python, version, targetDir})
@@ -58,6 +72,8 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 		Expect(os.WriteFile(filepath.Join(cnbPath, "bin", "execd"), []byte("binary"), 0o755)).To(Succeed())
 		t.Setenv("BP_PYTHON_START_COMMAND", "")
 		t.Setenv("PYTHON_STARTUP_COMMAND", "")
+		t.Setenv("PYTHON_CNB_CPYTHON", "3.13.1 sha256:1111")
+		Expect(os.Unsetenv("PYTHON_CNB_PACKAGES")).To(Succeed())
 		buffer = bytes.NewBuffer(nil)
 		installer = &fakeGunicornInstaller{probe: gunicorn.Probe{Python: python, BasePython: "/layers/cpython/bin/python3"}}
 		clock := chronos.NewClock(func() time.Time { return time.Unix(0, 0) })
@@ -142,7 +158,8 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 			Expect(layer.Name).To(Equal("gunicorn"))
 			Expect(layer.Launch).To(BeTrue())
 			Expect(layer.Build).To(BeFalse())
-			Expect(layer.Cache).To(BeTrue())
+			Expect(layer.Cache).To(BeFalse())
+			Expect(installer.compiled).To(Equal([]string{filepath.Join(layersDir, "gunicorn", "site-packages")}))
 			Expect(layer.LaunchEnv).To(Equal(packit.Environment{"PYTHONPATH.append": target, "PYTHONPATH.delim": ":"}))
 			Expect(layer.Metadata).To(Equal(map[string]interface{}{"gunicorn": "27.0.1", "python": python}))
 			Expect(installer.installs).To(Equal([][3]string{{"/layers/cpython/bin/python3", "27.0.1", target}}))
@@ -155,15 +172,64 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 			Expect(log).To(ContainSubstring("Configuring launch environment"))
 		})
 
-		it("reuses the cached gunicorn layer while gunicorn's and python's versions are the same", func() {
+		it("reuses the gunicorn layer for launch only while gunicorn's and python's versions are the same", func() {
 			write(layersDir, "gunicorn.toml", "[metadata]\ngunicorn = \"27.0.1\"\npython = \""+python+"\"\n")
 			result, err := build(ctx)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(installer.installs).To(BeEmpty())
 			Expect(result.Layers[0].Name).To(Equal("gunicorn"))
-			Expect(result.Layers[0].Launch).To(BeTrue())
-			Expect(result.Layers[0].Cache).To(BeTrue())
-			Expect(buffer.String()).To(ContainSubstring("Reusing cached layer " + filepath.Join(layersDir, "gunicorn") + " (gunicorn 27.0.1)"))
+			Expect([]bool{result.Layers[0].Launch, result.Layers[0].Build, result.Layers[0].Cache}).To(Equal([]bool{true, false, false}))
+			Expect(buffer.String()).To(ContainSubstring("Reusing layer " + filepath.Join(layersDir, "gunicorn") + " for launch only (gunicorn 27.0.1)"))
+		})
+
+		it("only warns when some files do not compile", func() {
+			installer.compileErr = errors.New("exit status 1")
+			_, err := build(ctx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(buffer.String()).To(ContainSubstring("Warning: some files did not compile (exit status 1)"))
+			Expect(buffer.String()).To(ContainSubstring("Error compiling 'bad.py'"))
+		})
+
+		context("when the pip sub-buildpack lists the app's packages", func() {
+			it("uses the app's gunicorn without running python", func() {
+				t.Setenv("PYTHON_CNB_PACKAGES", "flask==3.1.0 gunicorn==23.0.0")
+				result, err := build(ctx)
+				Expect(err).NotTo(HaveOccurred())
+				Expect(installer.probes).To(BeZero())
+				Expect(result.Layers).To(HaveLen(1))
+				Expect(buffer.String()).To(ContainSubstring("Using gunicorn 23.0.0 from the app's dependencies"))
+			})
+
+			it("installs gunicorn when the list lacks it", func() {
+				t.Setenv("PYTHON_CNB_PACKAGES", "flask==3.1.0")
+				installer.probe.Gunicorn = "23.0.0" // python on PATH is not the app's environment
+				result, err := build(ctx)
+				Expect(err).NotTo(HaveOccurred())
+				Expect(installer.installs).To(HaveLen(1))
+				Expect(result.Layers[0].Name).To(Equal("gunicorn"))
+			})
+		})
+
+		context("when CPython was kept for launch only", func() {
+			it.Before(func() {
+				Expect(os.Unsetenv("PYTHON_CNB_CPYTHON")).To(Succeed())
+				t.Setenv("PYTHON_CNB_PACKAGES", "flask==3.1.0")
+			})
+
+			it("reuses the gunicorn layer without running python", func() {
+				write(layersDir, "gunicorn.toml", "[metadata]\ngunicorn = \"27.0.1\"\npython = \""+python+"\"\n")
+				result, err := build(ctx)
+				Expect(err).NotTo(HaveOccurred())
+				Expect(installer.probes).To(BeZero())
+				Expect(installer.installs).To(BeEmpty())
+				Expect(result.Layers[0].Metadata).To(HaveKeyWithValue("python", python))
+			})
+
+			it("fails, saying why, when gunicorn must be installed", func() {
+				write(layersDir, "gunicorn.toml", "[metadata]\ngunicorn = \"23.0.0\"\npython = \""+python+"\"\n")
+				_, err := build(ctx)
+				Expect(err).To(MatchError(ContainSubstring(`gunicorn must be installed (gunicorn changed from "23.0.0" to "27.0.1"), but the cpython buildpack kept CPython for launch only`)))
+			})
 		})
 
 		it("reinstalls when python changed, and says so", func() {

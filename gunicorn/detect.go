@@ -9,7 +9,9 @@ import (
 
 // Detect passes for a Python app as Oryx defines one: a runtime.txt at the
 // root, or a *.py file at the root or (unless DISABLE_RECURSIVE_LOOKUP=true)
-// below it. It requires CPython at launch.
+// below it. It requires CPython at launch, and at build with a build key
+// (see plan.BuildKey): Python runs at build only to install gunicorn when
+// the app's dependencies lack it.
 func Detect() packit.DetectFunc {
 	return func(context packit.DetectContext) (packit.DetectResult, error) {
 		noRecursion, err := settings.Bool(DisableRecursiveLookupEnv, false)
@@ -37,7 +39,8 @@ func Detect() packit.DetectFunc {
 		return packit.DetectResult{
 			Plan: packit.BuildPlan{
 				Requires: []packit.BuildPlanRequirement{
-					{Name: plan.CPython, Metadata: map[string]interface{}{"launch": true}},
+					{Name: plan.CPython, Metadata: map[string]interface{}{"launch": true, "build": true,
+						plan.BuildKey: plan.KeyOf("gunicorn", GunicornVersion)}},
 				},
 			},
 		}, nil

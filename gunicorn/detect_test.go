@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/gomega"
 	"github.com/paketo-buildpacks/packit/v2"
 	"github.com/python-cnb/buildpack/gunicorn"
+	"github.com/python-cnb/buildpack/internal/plan"
 	"github.com/sclevine/spec"
 )
 
@@ -30,7 +31,8 @@ func testDetect(t *testing.T, context spec.G, it spec.S) {
 	}
 
 	requiresCPythonAtLaunch := packit.BuildPlan{
-		Requires: []packit.BuildPlanRequirement{{Name: "cpython", Metadata: map[string]interface{}{"launch": true}}},
+		Requires: []packit.BuildPlanRequirement{{Name: "cpython", Metadata: map[string]interface{}{"launch": true, "build": true,
+			"build-key": plan.KeyOf("gunicorn", gunicorn.GunicornVersion)}}},
 	}
 
 	it("passes on runtime.txt alone", func() {

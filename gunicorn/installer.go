@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/paketo-buildpacks/packit/v2/pexec"
+	"github.com/python-cnb/buildpack/internal/bytecode"
 	"github.com/python-cnb/buildpack/internal/errs"
 )
 
@@ -74,7 +75,7 @@ func (p PipInstaller) Install(python, version, targetDir string) error {
 	var output bytes.Buffer
 	err := p.executable(python).Execute(pexec.Execution{
 		Args: []string{"-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--no-cache-dir",
-			"--target", targetDir, "gunicorn==" + version},
+			"--no-compile", "--target", targetDir, "gunicorn==" + version},
 		Env:    withoutPipLocation(os.Environ()),
 		Dir:    os.TempDir(),
 		Stdout: &output,
@@ -91,6 +92,14 @@ func (p PipInstaller) Install(python, version, targetDir string) error {
 		}
 	}
 	return nil
+}
+
+// Compile writes targetDir's unchecked-hash bytecode with python.
+func (p PipInstaller) Compile(python, targetDir string) (string, error) {
+	var output bytes.Buffer
+	compiler := bytecode.NewCompiler(func(name string) bytecode.Executable { return p.executable(name) })
+	err := compiler.Compile(python, []string{targetDir}, &output)
+	return output.String(), err
 }
 
 func withoutPipLocation(environ []string) []string {

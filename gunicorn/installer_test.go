@@ -94,6 +94,18 @@ func testInstaller(t *testing.T, context spec.G, it spec.S) {
 		})
 	})
 
+	context("Compile", func() {
+		it("compiles the target to unchecked-hash bytecode with the given python", func() {
+			_, err := installer.Compile("/layers/cpython/bin/python3", "/layers/gunicorn/site-packages")
+			Expect(err).NotTo(HaveOccurred())
+			Expect(python.Names).To(Equal([]string{"/layers/cpython/bin/python3"}))
+			args := python.Executions[0].Args
+			Expect(args[0]).To(Equal("-c"))
+			Expect(args[1]).To(ContainSubstring("UNCHECKED_HASH"))
+			Expect(args[len(args)-1]).To(Equal("/layers/gunicorn/site-packages"))
+		})
+	})
+
 	context("Install", func() {
 		it("pip-installs the pinned gunicorn into the target with the given python, ignoring pip location settings", func() {
 			t.Setenv("PIP_USER", "1")
@@ -102,7 +114,7 @@ func testInstaller(t *testing.T, context spec.G, it spec.S) {
 			Expect(python.Names).To(Equal([]string{"/layers/cpython/bin/python3"}))
 			execution := python.Executions[0]
 			Expect(execution.Args).To(Equal([]string{"-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--no-cache-dir",
-				"--target", "/layers/gunicorn/site-packages", "gunicorn==27.0.1"}))
+				"--no-compile", "--target", "/layers/gunicorn/site-packages", "gunicorn==27.0.1"}))
 			Expect(execution.Env).To(ContainElement("PIP_INDEX_URL=https://mirror.example/simple"))
 			Expect(execution.Env).NotTo(ContainElement(HavePrefix("PIP_USER=")))
 		})

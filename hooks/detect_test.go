@@ -21,11 +21,13 @@ func testDetect(t *testing.T, context spec.G, it spec.S) {
 		workingDir = t.TempDir()
 	})
 
-	wantPlan := packit.BuildPlan{
-		Requires: []packit.BuildPlanRequirement{
-			{Name: plan.CPython, Metadata: map[string]interface{}{"build": true}},
+	cpython := []packit.BuildPlanRequirement{{Name: plan.CPython, Metadata: map[string]interface{}{"build": true}}}
+	wantPlan := map[hooks.Phase]packit.BuildPlan{
+		hooks.Pre: {Requires: cpython, Or: []packit.BuildPlan{{}}},
+		hooks.Post: {
+			Requires: append(cpython, packit.BuildPlanRequirement{Name: plan.SitePackages, Metadata: map[string]interface{}{"build": true}}),
+			Or:       []packit.BuildPlan{{Requires: cpython}, {}},
 		},
-		Or: []packit.BuildPlan{{}},
 	}
 
 	for _, c := range []struct {
@@ -39,11 +41,11 @@ func testDetect(t *testing.T, context spec.G, it spec.S) {
 		{hooks.Post, hooks.PostDetect, hooks.PostBuildScriptPathEnv},
 	} {
 		c := c
-		it("passes for "+string(c.phase)+" when "+c.env+" is set, requiring CPython at build (or nothing, in a group without it)", func() {
+		it("passes for "+string(c.phase)+" when "+c.env+" is set, requiring CPython (and after the installer, site-packages) at build, or less in a group without them", func() {
 			t.Setenv(c.env, "scripts/anything.sh")
 			result, err := c.detect()(packit.DetectContext{WorkingDir: workingDir})
 			Expect(err).NotTo(HaveOccurred())
-			Expect(result.Plan).To(Equal(wantPlan))
+			Expect(result.Plan).To(Equal(wantPlan[c.phase]))
 		})
 	}
 

@@ -65,14 +65,13 @@ func testBinding(t *testing.T, context spec.G, it spec.S) {
 
 		exe = &fakeExecutable{Handle: func(execution pexec.Execution) error {
 			switch {
-			case execution.Args[0] == "-c":
-				fmt.Fprint(execution.Stdout, python3121+"\n24.0\n")
 			case execution.Args[1] == "venv":
 				return writeFile(execution.Args[3], "bin/python", "")
 			}
 			return nil
 		}}
-		build = pip.Build(pip.NewRunner(exe), steppingClock(), scribe.NewEmitter(bytes.NewBuffer(nil)))
+		t.Setenv("PYTHON_CNB_CPYTHON", python3121)
+		build = pip.Build(pip.NewRunner(exe), &fakeCompiler{}, steppingClock(), scribe.NewEmitter(bytes.NewBuffer(nil)))
 		buildCtx = packit.BuildContext{
 			BuildpackInfo: packit.BuildpackInfo{Name: "Python CNB: pip", Version: "0.1.0"},
 			WorkingDir:    workingDir,

@@ -17,39 +17,46 @@ import (
 	"github.com/python-cnb/buildpack/internal/appscan"
 	"github.com/python-cnb/buildpack/internal/errs"
 	"github.com/python-cnb/buildpack/internal/layermeta"
+	"github.com/python-cnb/buildpack/internal/plan"
 	"github.com/python-cnb/buildpack/internal/settings"
 	"github.com/python-cnb/buildpack/pip/venvarchive"
 	"github.com/python-cnb/buildpack/requirements"
 )
 
-// Interpreter is what the reuse key needs to know about Python and pip.
-type Interpreter struct {
-	// Version is sys.version: release, build date and compiler.
-	Version string
-	// Pip is pip's version.
-	Pip string
-}
-
 // PipRunner runs Python and pip. Runner is the real one.
 type PipRunner interface {
-	Interpreter() (Interpreter, error)
 	CreateVenv(path string, out io.Writer) error
 	Pip(venv, dir string, args []string, out io.Writer) error
 }
 
+// BytecodeCompiler compiles a tree's Python sources with the given python;
+// bytecode.Compiler is the real one.
+type BytecodeCompiler interface {
+	Compile(python string, dirs []string, out io.Writer) error
+}
+
 // EnvMetadata is the environment layer's reuse key: the layer is reused
-// whole only when every field matches, else rebuilt from scratch.
+// whole only when every field matches, else rebuilt from scratch. CPython
+// is the cpython sub-buildpack's plan.CPythonIdentityEnv: its version and
+// archive checksum, which also fix the bundled pip that installs.
 type EnvMetadata struct {
 	Requirements string `toml:"requirements"`
 	Project      string `toml:"project"`
-	Python       string `toml:"python"`
-	Pip          string `toml:"pip"`
+	CPython      string `toml:"cpython"`
 	PipSettings  string `toml:"pip-settings"`
 }
 
+// packagesField holds, in the layer's metadata next to EnvMetadata, the
+// distributions installed (name==version), which plan.PackagesEnv passes on.
+const packagesField = "packages"
+
 // Build installs the app's requirements, and the app itself when it is a
-// project, into a virtual environment layer.
-func Build(runner PipRunner, clock chronos.Clock, logger scribe.Emitter) packit.BuildFunc {
+// project, into a virtual environment layer. The layer is for launch, and
+// for build (cached, to be restored for the next build) only when a later
+// sub-buildpack uses it at build or this one does (a wheel, a compressed
+// environment); otherwise a reused layer is kept for launch only, and the
+// lifecycle neither restores nor re-exports it.
+func Build(runner PipRunner, compiler BytecodeCompiler, clock chronos.Clock, logger scribe.Emitter) packit.BuildFunc {
 	return func(context packit.BuildContext) (packit.BuildResult, error) {
 		logger.Title("%s %s", context.BuildpackInfo.Name, context.BuildpackInfo.Version)
 		appDir := context.WorkingDir
@@ -59,17 +66,6 @@ func Build(runner PipRunner, clock chronos.Clock, logger scribe.Emitter) packit.
 			return packit.BuildResult{}, err
 		}
 		runner := withEnv(runner, inputs.env)
-		interpreter, err := runner.Interpreter()
-		if err != nil {
-			return packit.BuildResult{}, err
-		}
-		wanted := EnvMetadata{
-			Requirements: inputs.requirements.Digest,
-			Project:      inputs.projectDigest,
-			Python:       interpreter.Version,
-			Pip:          interpreter.Pip,
-			PipSettings:  inputs.settingsDigest,
-		}
 
 		venv, err := context.Layers.Get(VenvLayer)
 		if err != nil {
@@ -81,42 +77,90 @@ func Build(runner PipRunner, clock chronos.Clock, logger scribe.Emitter) packit.
 		}
 		cache.Cache = true
 
+		wanted := EnvMetadata{
+			Requirements: inputs.requirements.Digest,
+			Project:      inputs.projectDigest,
+			PipSettings:  inputs.settingsDigest,
+		}
+		identity, havePython := os.LookupEnv(plan.CPythonIdentityEnv)
+		if havePython {
+			wanted.CPython = identity
+		} else {
+			// The cpython layer was kept for launch only, which it is only
+			// when CPython and this buildpack's build key are unchanged.
+			wanted.CPython, _ = venv.Metadata["cpython"].(string)
+		}
+		use := plan.BuildNeeds(context.Plan.Entries)
+		needFiles := use.Any() || inputs.wheel || inputs.compress != ""
+
 		changes, err := layermeta.Changes(venv.Metadata, wanted)
 		if err != nil {
 			return packit.BuildResult{}, err
 		}
-		if len(changes) == 0 && !fileExists(filepath.Join(venv.Path, "bin", "python")) {
-			changes = []string{"the cached environment has no bin/python"}
+		present := fileExists(filepath.Join(venv.Path, "bin", "python"))
+		if len(changes) == 0 && needFiles && !present {
+			changes = []string{"the last build kept it for launch only, and " + filesReason(use, inputs) + " needs its files at build"}
 		}
+		packages, _ := venv.Metadata[packagesField].([]interface{})
 		if len(changes) == 0 {
-			logger.Process("Reusing cached layer %s", venv.Path)
-			logger.Subprocess("requirements, project, Python, pip and pip settings are unchanged: pip did not run")
+			if present {
+				logger.Process("Reusing cached layer %s", venv.Path)
+			} else {
+				logger.Process("Reusing layer %s for launch only", venv.Path)
+			}
+			logger.Subprocess("requirements, project, CPython and pip settings are unchanged: pip did not run")
 			logger.Break()
 		} else {
+			if !havePython {
+				return packit.BuildResult{}, &errs.UserError{
+					Title: "The virtual environment must be rebuilt (" + strings.Join(changes, "; ") + "), but the cpython buildpack kept CPython for launch only",
+					Detail: "the cpython buildpack decided from this buildpack's build key that nothing would need Python in this build; " +
+						"the key missed a change, which is a bug in this buildpack",
+					Remedy: "report it with this log; to build now, remove the app image so the next build starts afresh",
+				}
+			}
 			logger.Process("Creating the virtual environment (rebuilding layer: %s)", strings.Join(changes, "; "))
 			venv, err = venv.Reset()
 			if err != nil {
 				return packit.BuildResult{}, fmt.Errorf("resetting the %s layer: %w", VenvLayer, err)
 			}
-			if err := install(runner, inputs, appDir, venv.Path, cache.Path, clock, logger); err != nil {
+			if err := install(runner, compiler, inputs, appDir, venv.Path, cache.Path, clock, logger); err != nil {
 				return packit.BuildResult{}, err
 			}
 			venv.SharedEnv.Override("VIRTUAL_ENV", venv.Path)
 			logger.EnvironmentVariables(venv)
-			if venv.Metadata, err = layermeta.Encode(wanted); err != nil {
+			installed, err := Installed(venv.Path)
+			if err != nil {
 				return packit.BuildResult{}, err
 			}
+			packages = nil
+			for _, p := range installed {
+				packages = append(packages, p)
+			}
 		}
-		venv.Launch, venv.Build, venv.Cache = true, true, true
+		if venv.Metadata, err = layermeta.Encode(wanted); err != nil {
+			return packit.BuildResult{}, err
+		}
+		if packages == nil {
+			packages = []interface{}{}
+		}
+		venv.Metadata[packagesField] = packages
+		venv.Launch, venv.Build, venv.Cache = true, use.Any(), needFiles
 		layers := []packit.Layer{venv}
+
+		info, err := packagesLayer(context.Layers, packages)
+		if err != nil {
+			return packit.BuildResult{}, err
+		}
+		layers = append(layers, info)
 
 		unpack, err := compressed(context, inputs, venv, logger)
 		if err != nil {
 			return packit.BuildResult{}, err
 		}
 		if unpack != nil {
-			venv.Launch = false // the image carries the archive instead
-			layers = []packit.Layer{venv, *unpack}
+			layers[0].Launch = false // the image carries the archive instead
+			layers = append(layers, *unpack)
 		}
 
 		if inputs.wheel {
@@ -136,6 +180,50 @@ func Build(runner PipRunner, clock chronos.Clock, logger scribe.Emitter) packit.
 		}
 		return packit.BuildResult{Layers: layers}, nil
 	}
+}
+
+// filesReason names what needs the environment's files at build.
+func filesReason(use plan.BuildUse, in inputs) string {
+	switch {
+	case in.wheel:
+		return PackageWheelEnv
+	case in.compress != "":
+		return "compressing it"
+	default:
+		return "a later buildpack (collectstatic, a build hook)"
+	}
+}
+
+// packagesLayer is a build-only layer setting plan.PackagesEnv, so that
+// later sub-buildpacks know what the environment holds without its files.
+func packagesLayer(layers packit.Layers, packages []interface{}) (packit.Layer, error) {
+	layer, err := layers.Get(PackagesLayer)
+	if err != nil {
+		return packit.Layer{}, fmt.Errorf("opening the %s layer: %w", PackagesLayer, err)
+	}
+	if layer, err = layer.Reset(); err != nil {
+		return packit.Layer{}, fmt.Errorf("resetting the %s layer: %w", PackagesLayer, err)
+	}
+	layer.Build = true
+	names := make([]string, 0, len(packages))
+	for _, p := range packages {
+		names = append(names, fmt.Sprint(p))
+	}
+	layer.BuildEnv.Override(plan.PackagesEnv, strings.Join(names, " "))
+	return layer, nil
+}
+
+// BuildKey is the pip sub-buildpack's plan.BuildKey for the app in appDir:
+// everything the environment layer depends on besides CPython. ok is false
+// when the environment's files are needed at every build (a wheel, a
+// compressed environment) or the inputs cannot be read (the build then
+// reports what is wrong).
+func BuildKey(appDir, platformDir string) (key string, ok bool) {
+	in, err := readInputs(appDir, platformDir)
+	if err != nil || in.wheel || in.compress != "" {
+		return "", false
+	}
+	return plan.KeyOf("pip", in.requirements.Digest, in.projectDigest, in.settingsDigest), true
 }
 
 // inputs is everything read from the app and the settings.
@@ -202,7 +290,7 @@ func readInputs(appDir, platformDir string) (inputs, error) {
 	return in, nil
 }
 
-func install(runner PipRunner, in inputs, appDir, venvPath, cachePath string, clock chronos.Clock, logger scribe.Emitter) error {
+func install(runner PipRunner, compiler BytecodeCompiler, in inputs, appDir, venvPath, cachePath string, clock chronos.Clock, logger scribe.Emitter) error {
 	duration, err := clock.Measure(func() error {
 		if err := run("python -m venv --without-pip "+venvPath, logger, func(out io.Writer) error {
 			return runner.CreateVenv(venvPath, out)
@@ -210,17 +298,18 @@ func install(runner PipRunner, in inputs, appDir, venvPath, cachePath string, cl
 			return err
 		}
 		if in.requirements.Path != "" {
-			args := []string{"install", "--prefer-binary", "--cache-dir", cachePath, "--requirement", in.requirements.Path}
+			args := []string{"install", "--prefer-binary", "--no-compile", "--cache-dir", cachePath, "--requirement", in.requirements.Path}
 			if err := runPip(runner, venvPath, appDir, args, logger, requirementsFailure(in.requirements.Path)); err != nil {
 				return err
 			}
 		}
 		if in.project {
-			args := []string{"install", "--prefer-binary", "--cache-dir", cachePath, "."}
+			args := []string{"install", "--prefer-binary", "--no-compile", "--cache-dir", cachePath, "."}
 			if err := runPip(runner, venvPath, appDir, args, logger, projectFailure); err != nil {
 				return err
 			}
 		}
+		compile(compiler, venvPath, logger)
 		return nil
 	})
 	if err != nil {
@@ -229,6 +318,22 @@ func install(runner PipRunner, in inputs, appDir, venvPath, cachePath string, cl
 	logger.Action("Completed in %s", duration.Round(time.Millisecond))
 	logger.Break()
 	return nil
+}
+
+// compile writes the environment's bytecode (pip ran with --no-compile),
+// unchecked-hash so that it stays valid in the image; see internal/bytecode.
+// A failure only costs start-up time, so it is a warning.
+func compile(compiler BytecodeCompiler, venvPath string, logger scribe.Emitter) {
+	dirs, _ := filepath.Glob(filepath.Join(venvPath, "lib", "python3.*", "site-packages"))
+	if len(dirs) == 0 {
+		return
+	}
+	logger.Subprocess("Compiling the installed packages to bytecode that stays valid in the image")
+	tail := errs.NewTailWriter(errs.TailBytes)
+	if err := compiler.Compile("python", dirs, tail); err != nil {
+		logger.Subprocess("Warning: some files did not compile (%v); Python compiles them when they are imported:", err)
+		logger.Action("%s", errs.Tail(tail.String(), 10))
+	}
 }
 
 func buildWheel(runner PipRunner, appDir, venvPath, cachePath string, clock chronos.Clock, logger scribe.Emitter) error {

@@ -30,9 +30,6 @@ type pipCall struct {
 // fakePipRunner records its calls. CreateVenv lays out bin/python as venv
 // would; Pip succeeds unless PipErr is set (for the calls FailWhen picks).
 type fakePipRunner struct {
-	Interp    pip.Interpreter
-	InterpErr error
-
 	VenvCalls  []string
 	VenvOutput string
 	VenvErr    error
@@ -46,15 +43,14 @@ type fakePipRunner struct {
 	OnPip func(call pipCall) error
 }
 
-func (f *fakePipRunner) Interpreter() (pip.Interpreter, error) {
-	return f.Interp, f.InterpErr
-}
-
 func (f *fakePipRunner) CreateVenv(path string, out io.Writer) error {
 	f.VenvCalls = append(f.VenvCalls, path)
 	fmt.Fprint(out, f.VenvOutput)
 	if f.VenvErr != nil {
 		return f.VenvErr
+	}
+	if err := os.MkdirAll(filepath.Join(path, "lib", "python3.12", "site-packages"), 0o755); err != nil {
+		return err
 	}
 	return writeFile(path, "bin/python", "#!/bin/sh\n")
 }
@@ -84,9 +80,23 @@ func steppingClock() chronos.Clock {
 }
 
 const (
-	python3121 = "3.12.1 (main, Jan  1 2026, 00:00:00) [GCC 13.2.0]"
-	python3122 = "3.12.2 (main, Feb  1 2026, 00:00:00) [GCC 13.2.0]"
+	python3121 = "3.12.1 sha256:1111111111111111111111111111111111111111111111111111111111111111"
+	python3122 = "3.12.2 sha256:2222222222222222222222222222222222222222222222222222222222222222"
 )
+
+// fakeCompiler records what it was asked to compile.
+type fakeCompiler struct {
+	Calls [][]string
+	Err   error
+}
+
+func (f *fakeCompiler) Compile(python string, dirs []string, out io.Writer) error {
+	f.Calls = append(f.Calls, append([]string{python}, dirs...))
+	if f.Err != nil {
+		fmt.Fprintln(out, "*** Error compiling 'bad.py'")
+	}
+	return f.Err
+}
 
 func testBuild(t *testing.T, context spec.G, it spec.S) {
 	var (
@@ -98,6 +108,7 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 		venvPath   string
 		cachePath  string
 		runner     *fakePipRunner
+		compiler   *fakeCompiler
 		buffer     *bytes.Buffer
 		buildCtx   packit.BuildContext
 
@@ -135,7 +146,7 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 	}
 
 	installArgs := func(last ...string) []string {
-		return append([]string{"install", "--prefer-binary", "--cache-dir", cachePath}, last...)
+		return append([]string{"install", "--prefer-binary", "--no-compile", "--cache-dir", cachePath}, last...)
 	}
 
 	it.Before(func() {
@@ -148,9 +159,11 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 		cachePath = filepath.Join(layersDir, "pip-cache")
 		Expect(writeFile(workingDir, "requirements.txt", "flask==3.0.3\ngunicorn>=22  # server\n")).To(Succeed())
 
-		runner = &fakePipRunner{Interp: pip.Interpreter{Version: python3121, Pip: "24.0"}}
+		t.Setenv("PYTHON_CNB_CPYTHON", python3121)
+		runner = &fakePipRunner{}
+		compiler = &fakeCompiler{}
 		buffer = bytes.NewBuffer(nil)
-		build = pip.Build(runner, steppingClock(), scribe.NewEmitter(buffer))
+		build = pip.Build(runner, compiler, steppingClock(), scribe.NewEmitter(buffer))
 
 		buildCtx = packit.BuildContext{
 			BuildpackInfo: packit.BuildpackInfo{Name: "Python CNB: pip", Version: "0.1.0"},
@@ -173,16 +186,16 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 		Expect(runner.PipCalls).To(Equal([]pipCall{{
 			Venv: venvPath,
 			Dir:  workingDir,
-			Args: []string{"install", "--prefer-binary", "--cache-dir", cachePath, "--requirement", "requirements.txt"},
+			Args: []string{"install", "--prefer-binary", "--no-compile", "--cache-dir", cachePath, "--requirement", "requirements.txt"},
 		}}))
 
-		Expect(result.Layers).To(HaveLen(1))
+		Expect(result.Layers).To(HaveLen(2))
 		layer := result.Layers[0]
 		Expect(layer.Name).To(Equal("venv"))
 		Expect(layer.Path).To(Equal(venvPath))
 		Expect(layer.Launch).To(BeTrue())
-		Expect(layer.Build).To(BeTrue())
-		Expect(layer.Cache).To(BeTrue())
+		Expect(layer.Build).To(BeFalse())
+		Expect(layer.Cache).To(BeFalse())
 		Expect(layer.SharedEnv).To(Equal(packit.Environment{"VIRTUAL_ENV.override": venvPath}))
 		Expect(layer.BuildEnv).To(BeEmpty())
 		Expect(layer.LaunchEnv).To(BeEmpty())
@@ -193,16 +206,23 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 		Expect(layer.Metadata).To(HaveLen(5))
 		Expect(layer.Metadata).To(HaveKeyWithValue("requirements", set.Digest))
 		Expect(layer.Metadata).To(HaveKeyWithValue("project", ""))
-		Expect(layer.Metadata).To(HaveKeyWithValue("python", python3121))
-		Expect(layer.Metadata).To(HaveKeyWithValue("pip", "24.0"))
+		Expect(layer.Metadata).To(HaveKeyWithValue("cpython", python3121))
+		Expect(layer.Metadata).To(HaveKeyWithValue("packages", []interface{}{}))
 		Expect(layer.Metadata).To(HaveKeyWithValue("pip-settings", MatchRegexp(`^sha256:[0-9a-f]{64}$`)))
 
 		logs := buffer.String()
 		Expect(logs).To(ContainSubstring("Python CNB: pip 0.1.0"))
 		Expect(logs).To(ContainSubstring("Creating the virtual environment (rebuilding layer: no cached layer)"))
 		Expect(logs).To(ContainSubstring("Running 'python -m venv --without-pip " + venvPath + "'"))
-		Expect(logs).To(ContainSubstring("Running 'pip install --prefer-binary --cache-dir " + cachePath + " --requirement requirements.txt'"))
+		Expect(logs).To(ContainSubstring("Running 'pip install --prefer-binary --no-compile --cache-dir " + cachePath + " --requirement requirements.txt'"))
+		Expect(logs).To(ContainSubstring("Compiling the installed packages to bytecode that stays valid in the image"))
 		Expect(logs).To(ContainSubstring("Completed in 1.5s"))
+		Expect(compiler.Calls).To(Equal([][]string{{"python", filepath.Join(venvPath, "lib", "python3.12", "site-packages")}}))
+
+		packages := result.Layers[1]
+		Expect(packages.Name).To(Equal("packages"))
+		Expect([]bool{packages.Launch, packages.Build, packages.Cache}).To(Equal([]bool{false, true, false}))
+		Expect(packages.BuildEnv).To(Equal(packit.Environment{"PYTHON_CNB_PACKAGES.override": ""}))
 		Expect(logs).To(ContainSubstring("Configuring build environment"))
 		Expect(logs).To(ContainSubstring(`VIRTUAL_ENV -> "` + venvPath + `"`))
 		Expect(logs).NotTo(ContainSubstring("Reusing cached layer"))
@@ -248,12 +268,12 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 
 			Expect(runner.VenvCalls).To(BeEmpty())
 			Expect(runner.PipCalls).To(BeEmpty())
-			Expect(second.Layers).To(HaveLen(1))
+			Expect(second.Layers).To(HaveLen(2))
 			layer := second.Layers[0]
 			Expect(layer.Path).To(Equal(venvPath))
 			Expect(layer.Launch).To(BeTrue())
-			Expect(layer.Build).To(BeTrue())
-			Expect(layer.Cache).To(BeTrue())
+			Expect(layer.Build).To(BeFalse())
+			Expect(layer.Cache).To(BeFalse())
 			Expect(layer.Metadata).To(Equal(first.Layers[0].Metadata))
 			Expect(filepath.Join(venvPath, "bin", "python")).To(BeARegularFile())
 
@@ -261,6 +281,83 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 			Expect(logs).To(ContainSubstring("Reusing cached layer " + venvPath))
 			Expect(logs).To(ContainSubstring("pip did not run"))
 			Expect(logs).NotTo(ContainSubstring("Creating the virtual environment"))
+		})
+
+		it("keeps a layer the lifecycle did not restore for launch only, passing on its packages", func() {
+			runner.OnPip = func(call pipCall) error {
+				return os.MkdirAll(filepath.Join(venvPath, "lib", "python3.12", "site-packages", "Flask-3.0.3.dist-info"), 0o755)
+			}
+			first, second := buildTwice(func() {
+				Expect(os.RemoveAll(venvPath)).To(Succeed())
+				Expect(os.Unsetenv("PYTHON_CNB_CPYTHON")).To(Succeed())
+			})
+			Expect(runner.PipCalls).To(BeEmpty())
+			layer := second.Layers[0]
+			Expect([]bool{layer.Launch, layer.Build, layer.Cache}).To(Equal([]bool{true, false, false}))
+			Expect(layer.Metadata).To(Equal(first.Layers[0].Metadata))
+			Expect(layer.Metadata).To(HaveKeyWithValue("packages", []interface{}{"flask==3.0.3"}))
+			Expect(second.Layers[1].BuildEnv).To(Equal(packit.Environment{"PYTHON_CNB_PACKAGES.override": "flask==3.0.3"}))
+			Expect(venvPath).NotTo(BeAnExistingFile())
+			Expect(buffer.String()).To(ContainSubstring("Reusing layer " + venvPath + " for launch only"))
+		})
+
+		it("fails, saying why, when it must rebuild while CPython was kept for launch only", func() {
+			buildTwice(func() {})
+			Expect(os.Unsetenv("PYTHON_CNB_CPYTHON")).To(Succeed())
+			Expect(writeFile(workingDir, "requirements.txt", "flask==3.1.0\n")).To(Succeed())
+			_, err := rebuild()
+			Expect(err).To(MatchError(ContainSubstring("The virtual environment must be rebuilt (requirements changed from")))
+			Expect(err).To(MatchError(ContainSubstring("but the cpython buildpack kept CPython for launch only")))
+			Expect(runner.PipCalls).To(BeEmpty())
+		})
+	})
+
+	context("when a later buildpack uses the environment at build", func() {
+		it.Before(func() {
+			buildCtx.Plan.Entries = append(buildCtx.Plan.Entries, packit.BuildpackPlanEntry{
+				Name: "site-packages", Metadata: map[string]interface{}{"build": true},
+			})
+		})
+
+		it("makes the layer a build and cache layer", func() {
+			result, err := build(buildCtx)
+			Expect(err).NotTo(HaveOccurred())
+			layer := result.Layers[0]
+			Expect([]bool{layer.Launch, layer.Build, layer.Cache}).To(Equal([]bool{true, true, true}))
+		})
+
+		it("rebuilds a layer the last build kept for launch only", func() {
+			buildTwice(func() { Expect(os.RemoveAll(venvPath)).To(Succeed()) })
+			Expect(runner.PipCalls).To(HaveLen(1))
+			Expect(buffer.String()).To(ContainSubstring("rebuilding layer: the last build kept it for launch only, and a later buildpack (collectstatic, a build hook) needs its files at build"))
+		})
+	})
+
+	context("listing the installed packages", func() {
+		it("records the .dist-info directories pip left, names normalized", func() {
+			runner.OnPip = func(call pipCall) error {
+				for _, dir := range []string{"Flask-3.0.3.dist-info", "zope.interface-7.0.dist-info", "typing_extensions-4.12.2.dist-info", "flask"} {
+					if err := os.MkdirAll(filepath.Join(venvPath, "lib", "python3.12", "site-packages", dir), 0o755); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
+			result, err := build(buildCtx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(result.Layers[0].Metadata).To(HaveKeyWithValue("packages",
+				[]interface{}{"flask==3.0.3", "typing-extensions==4.12.2", "zope-interface==7.0"}))
+			Expect(result.Layers[1].BuildEnv).To(Equal(packit.Environment{
+				"PYTHON_CNB_PACKAGES.override": "flask==3.0.3 typing-extensions==4.12.2 zope-interface==7.0",
+			}))
+		})
+
+		it("only warns when some files do not compile", func() {
+			compiler.Err = errors.New("exit status 1")
+			_, err := build(buildCtx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(buffer.String()).To(ContainSubstring("Warning: some files did not compile (exit status 1); Python compiles them when they are imported:"))
+			Expect(buffer.String()).To(ContainSubstring("Error compiling 'bad.py'"))
 		})
 	})
 
@@ -274,15 +371,9 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 			Expect(runner.PipCalls).To(HaveLen(1))
 		})
 
-		it("rebuilds it when Python changed", func() {
-			buildTwice(func() { runner.Interp.Version = python3122 })
-			Expect(buffer.String()).To(ContainSubstring(fmt.Sprintf("python changed from %q to %q", python3121, python3122)))
-			Expect(runner.PipCalls).To(HaveLen(1))
-		})
-
-		it("rebuilds it when pip changed", func() {
-			buildTwice(func() { runner.Interp.Pip = "24.1" })
-			Expect(buffer.String()).To(ContainSubstring(`pip changed from "24.0" to "24.1"`))
+		it("rebuilds it when CPython changed", func() {
+			buildTwice(func() { t.Setenv("PYTHON_CNB_CPYTHON", python3122) })
+			Expect(buffer.String()).To(ContainSubstring(fmt.Sprintf("cpython changed from %q to %q", python3121, python3122)))
 			Expect(runner.PipCalls).To(HaveLen(1))
 		})
 
@@ -319,7 +410,7 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 			Expect(runner.PipCalls).To(Equal([]pipCall{{Venv: venvPath, Dir: workingDir, Args: installArgs(".")}}))
 			Expect(result.Layers[0].Metadata).To(HaveKeyWithValue("requirements", ""))
 			Expect(result.Layers[0].Metadata).To(HaveKeyWithValue("project", MatchRegexp(`^sha256:[0-9a-f]{64}$`)))
-			Expect(buffer.String()).To(ContainSubstring("Running 'pip install --prefer-binary --cache-dir " + cachePath + " .'"))
+			Expect(buffer.String()).To(ContainSubstring("Running 'pip install --prefer-binary --no-compile --cache-dir " + cachePath + " .'"))
 		})
 
 		it("installs the requirements first, then the app", func() {
@@ -451,19 +542,20 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 		it("is not returned while it is empty", func() {
 			result, err := build(buildCtx)
 			Expect(err).NotTo(HaveOccurred())
-			Expect(result.Layers).To(HaveLen(1))
+			Expect(result.Layers).To(HaveLen(2))
 			Expect(result.Layers[0].Name).To(Equal("venv"))
+			Expect(result.Layers[1].Name).To(Equal("packages"))
 		})
 
 		it("is returned, cache only, once pip has put something in it", func() {
 			runner.OnPip = func(call pipCall) error {
-				return writeFile(call.Args[3], "http-v2/a/b", "cached")
+				return writeFile(call.Args[4], "http-v2/a/b", "cached")
 			}
 
 			result, err := build(buildCtx)
 			Expect(err).NotTo(HaveOccurred())
-			Expect(result.Layers).To(HaveLen(2))
-			cache := result.Layers[1]
+			Expect(result.Layers).To(HaveLen(3))
+			cache := result.Layers[2]
 			Expect(cache.Name).To(Equal("pip-cache"))
 			Expect(cache.Path).To(Equal(cachePath))
 			Expect(cache.Cache).To(BeTrue())
@@ -473,14 +565,6 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 	})
 
 	context("failure cases", func() {
-		it("returns the error when python cannot describe itself", func() {
-			runner.InterpErr = errors.New("asking python: exit status 127")
-
-			_, err := build(buildCtx)
-			Expect(err).To(MatchError("asking python: exit status 127"))
-			Expect(runner.VenvCalls).To(BeEmpty())
-		})
-
 		it("returns an error naming the command when venv fails, with its output", func() {
 			runner.VenvOutput = "Error: [Errno 28] No space left on device\n"
 			runner.VenvErr = errors.New("exit status 1")

@@ -4,8 +4,12 @@
 package pip
 
 const (
-	// VenvLayer holds the virtual environment (build, launch, cache).
+	// VenvLayer holds the virtual environment (launch; build and cache when
+	// something uses it at build).
 	VenvLayer = "venv"
+	// PackagesLayer (build only) sets plan.PackagesEnv for later
+	// sub-buildpacks.
+	PackagesLayer = "packages"
 	// CacheLayer holds pip's download and wheel cache (cache only).
 	CacheLayer = "pip-cache"
 

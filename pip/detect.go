@@ -16,7 +16,8 @@ import (
 // CUSTOM_REQUIREMENTSTXT_PATH names (checked at build, where a missing file
 // is reported), requirements.txt at the root, setup.py, or a pyproject.toml
 // with a [build-system] table. It provides site-packages and requires
-// CPython at build and launch.
+// CPython at build and launch, with a build key (see plan.BuildKey) unless
+// the environment is needed at every build.
 func Detect() packit.DetectFunc {
 	return func(context packit.DetectContext) (packit.DetectResult, error) {
 		found := strings.TrimSpace(os.Getenv(requirements.CustomPathEnv)) != ""
@@ -37,11 +38,15 @@ func Detect() packit.DetectFunc {
 		if !found {
 			return packit.DetectResult{}, packit.Fail.WithMessage("no requirements.txt, %s, setup.py or pyproject.toml with [build-system]", requirements.CustomPathEnv)
 		}
+		cpython := map[string]interface{}{"build": true, "launch": true}
+		if key, ok := BuildKey(context.WorkingDir, context.Platform.Path); ok {
+			cpython[plan.BuildKey] = key
+		}
 		return packit.DetectResult{
 			Plan: packit.BuildPlan{
 				Provides: []packit.BuildPlanProvision{{Name: plan.SitePackages}},
 				Requires: []packit.BuildPlanRequirement{
-					{Name: plan.CPython, Metadata: map[string]interface{}{"build": true, "launch": true}},
+					{Name: plan.CPython, Metadata: cpython},
 					{Name: plan.SitePackages, Metadata: map[string]interface{}{"launch": true}},
 				},
 			},

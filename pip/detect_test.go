@@ -30,6 +30,19 @@ func testDetect(t *testing.T, context spec.G, it spec.S) {
 		},
 	}
 
+	// withoutKey returns the plan with the cpython requirement's build key
+	// removed, and that key.
+	withoutKey := func(p packit.BuildPlan) (packit.BuildPlan, string) {
+		metadata := map[string]interface{}{}
+		for k, v := range p.Requires[0].Metadata.(map[string]interface{}) {
+			metadata[k] = v
+		}
+		key, _ := metadata[plan.BuildKey].(string)
+		delete(metadata, plan.BuildKey)
+		p.Requires = append([]packit.BuildPlanRequirement{{Name: p.Requires[0].Name, Metadata: metadata}}, p.Requires[1:]...)
+		return p, key
+	}
+
 	it.Before(func() {
 		unsetEnv(t, settingsEnv...)
 		workingDir = t.TempDir()
@@ -41,15 +54,54 @@ func testDetect(t *testing.T, context spec.G, it spec.S) {
 
 		result, err := detect(packit.DetectContext{WorkingDir: workingDir})
 		Expect(err).NotTo(HaveOccurred())
-		Expect(result.Plan).To(Equal(wantPlan))
+		got, key := withoutKey(result.Plan)
+		Expect(got).To(Equal(wantPlan))
+		Expect(key).To(HavePrefix("pip:"))
 	})
 
-	it("passes when CUSTOM_REQUIREMENTSTXT_PATH is set, even if the file is missing (build reports it)", func() {
+	context("the build key", func() {
+		key := func() string {
+			result, err := detect(packit.DetectContext{WorkingDir: workingDir})
+			Expect(err).NotTo(HaveOccurred())
+			_, key := withoutKey(result.Plan)
+			return key
+		}
+
+		it("changes with the requirements and the pip settings, and only with them", func() {
+			Expect(writeFile(workingDir, "requirements.txt", "flask\n")).To(Succeed())
+			first := key()
+			Expect(writeFile(workingDir, "app.py", "print(1)\n")).To(Succeed())
+			Expect(key()).To(Equal(first))
+			Expect(writeFile(workingDir, "requirements.txt", "flask\ngunicorn\n")).To(Succeed())
+			second := key()
+			Expect(second).NotTo(Equal(first))
+			t.Setenv("PIP_INDEX_URL", "https://user:secret@mirror.example/simple")
+			Expect(key()).NotTo(Equal(second))
+			Expect(key()).NotTo(ContainSubstring("secret"))
+		})
+
+		it("changes with any file of a project, which pip installs itself", func() {
+			Expect(writeFile(workingDir, "setup.py", "from setuptools import setup\nsetup()\n")).To(Succeed())
+			first := key()
+			Expect(writeFile(workingDir, "pkg/__init__.py", "x = 1\n")).To(Succeed())
+			Expect(key()).NotTo(Equal(first))
+		})
+
+		it("is left out when the environment is needed at every build", func() {
+			Expect(writeFile(workingDir, "requirements.txt", "flask\n")).To(Succeed())
+			t.Setenv("BP_PIP_COMPRESS_VIRTUALENV", "tar-gz")
+			Expect(key()).To(BeEmpty())
+		})
+	})
+
+	it("passes when CUSTOM_REQUIREMENTSTXT_PATH is set, even if the file is missing (build reports it, so there is no build key)", func() {
 		t.Setenv("CUSTOM_REQUIREMENTSTXT_PATH", "requirements/missing.txt")
 
 		result, err := detect(packit.DetectContext{WorkingDir: workingDir})
 		Expect(err).NotTo(HaveOccurred())
-		Expect(result.Plan).To(Equal(wantPlan))
+		got, key := withoutKey(result.Plan)
+		Expect(got).To(Equal(wantPlan))
+		Expect(key).To(BeEmpty())
 	})
 
 	it("ignores a blank CUSTOM_REQUIREMENTSTXT_PATH", func() {
@@ -64,7 +116,8 @@ func testDetect(t *testing.T, context spec.G, it spec.S) {
 
 		result, err := detect(packit.DetectContext{WorkingDir: workingDir})
 		Expect(err).NotTo(HaveOccurred())
-		Expect(result.Plan).To(Equal(wantPlan))
+		got, _ := withoutKey(result.Plan)
+		Expect(got).To(Equal(wantPlan))
 	})
 
 	it("passes on a pyproject.toml with [build-system]", func() {
@@ -72,7 +125,8 @@ func testDetect(t *testing.T, context spec.G, it spec.S) {
 
 		result, err := detect(packit.DetectContext{WorkingDir: workingDir})
 		Expect(err).NotTo(HaveOccurred())
-		Expect(result.Plan).To(Equal(wantPlan))
+		got, _ := withoutKey(result.Plan)
+		Expect(got).To(Equal(wantPlan))
 	})
 
 	it("passes on a malformed pyproject.toml, so that the build reports the syntax error", func() {
@@ -80,7 +134,8 @@ func testDetect(t *testing.T, context spec.G, it spec.S) {
 
 		result, err := detect(packit.DetectContext{WorkingDir: workingDir})
 		Expect(err).NotTo(HaveOccurred())
-		Expect(result.Plan).To(Equal(wantPlan))
+		got, _ := withoutKey(result.Plan)
+		Expect(got).To(Equal(wantPlan))
 	})
 
 	it("fails on a pyproject.toml without [build-system]", func() {

@@ -1,11 +1,8 @@
 package pip
 
 import (
-	"bytes"
-	"fmt"
 	"io"
 	"path/filepath"
-	"strings"
 
 	"github.com/paketo-buildpacks/packit/v2/pexec"
 )
@@ -33,23 +30,6 @@ func NewRunner(python Executable, env ...string) Runner {
 func (r Runner) WithEnv(env ...string) Runner {
 	r.env = append(append([]string{}, r.env...), env...)
 	return r
-}
-
-const describeScript = `import sys, importlib.metadata as m
-print(sys.version.replace("\n", " "))
-print(m.version("pip"))`
-
-// Interpreter describes the python on PATH and its pip.
-func (r Runner) Interpreter() (Interpreter, error) {
-	var out, stderr bytes.Buffer
-	if err := r.python.Execute(pexec.Execution{Args: []string{"-c", describeScript}, Stdout: &out, Stderr: &stderr}); err != nil {
-		return Interpreter{}, fmt.Errorf("asking python for its version and pip's: %w\n%s%s", err, out.String(), stderr.String())
-	}
-	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	if len(lines) != 2 {
-		return Interpreter{}, fmt.Errorf("unexpected answer from python about its version and pip's:\n%s", out.String())
-	}
-	return Interpreter{Version: lines[0], Pip: lines[1]}, nil
 }
 
 // CreateVenv makes an empty virtual environment (no pip inside) at path.

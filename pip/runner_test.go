@@ -47,49 +47,6 @@ func testRunner(t *testing.T, context spec.G, it spec.S) {
 		out = bytes.NewBuffer(nil)
 	})
 
-	context("Interpreter", func() {
-		it("asks python for its version and pip's", func() {
-			exe.Output = python3121 + "\n24.0\n"
-
-			interpreter, err := runner.Interpreter()
-			Expect(err).NotTo(HaveOccurred())
-			Expect(interpreter).To(Equal(pip.Interpreter{Version: python3121, Pip: "24.0"}))
-
-			Expect(exe.Calls).To(HaveLen(1))
-			Expect(exe.Calls[0].Args).To(HaveLen(2))
-			Expect(exe.Calls[0].Args[0]).To(Equal("-c"))
-			Expect(exe.Calls[0].Args[1]).To(ContainSubstring("sys.version"))
-			Expect(exe.Calls[0].Args[1]).To(ContainSubstring(`version("pip")`))
-		})
-
-		context("failure cases", func() {
-			it("refuses an answer of one line", func() {
-				exe.Output = python3121 + "\n"
-
-				_, err := runner.Interpreter()
-				Expect(err).To(MatchError(ContainSubstring("unexpected answer from python about its version and pip's")))
-				Expect(err).To(MatchError(ContainSubstring(python3121)))
-			})
-
-			it("refuses an answer of three lines", func() {
-				exe.Output = "a warning\n" + python3121 + "\n24.0\n"
-
-				_, err := runner.Interpreter()
-				Expect(err).To(MatchError(ContainSubstring("unexpected answer from python")))
-			})
-
-			it("returns the failure of python with its output", func() {
-				exe.Output = "ModuleNotFoundError: No module named 'importlib.metadata'\n"
-				exe.Err = errors.New("exit status 1")
-
-				_, err := runner.Interpreter()
-				Expect(err).To(MatchError(ContainSubstring("asking python for its version and pip's: exit status 1")))
-				Expect(err).To(MatchError(ContainSubstring("No module named 'importlib.metadata'")))
-				Expect(errors.Is(err, exe.Err)).To(BeTrue())
-			})
-		})
-	})
-
 	context("CreateVenv", func() {
 		it("runs python -m venv --without-pip, streaming its output", func() {
 			Expect(runner.CreateVenv("/layers/venv", out)).To(Succeed())
