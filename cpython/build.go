@@ -31,7 +31,14 @@ type LayerMetadata struct {
 	Checksum string `toml:"checksum"`
 	Arch     string `toml:"arch"`
 	Distro   string `toml:"distro"`
+	// Format is how this buildpack lays the installation out (LayerFormat).
+	Format string `toml:"format"`
 }
+
+// LayerFormat changes whenever the way an installation is laid out changes
+// (what is removed, how bytecode is written), so that layers made the old
+// way are rebuilt.
+const LayerFormat = "2"
 
 // BytecodeCompiler compiles a tree's Python sources with the given python;
 // bytecode.Compiler is the real one.
@@ -81,6 +88,7 @@ func Build(installer DependencyInstaller, compiler BytecodeCompiler, clock chron
 			Checksum: dependency.Checksum,
 			Arch:     arch,
 			Distro:   strings.Trim(os.Getenv("CNB_TARGET_DISTRO_NAME")+"-"+os.Getenv("CNB_TARGET_DISTRO_VERSION"), "-"),
+			Format:   LayerFormat,
 		}
 		changes, err := layermeta.Changes(layer.Metadata, metadata)
 		if err != nil {

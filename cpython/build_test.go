@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -139,7 +140,12 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 		Expect(writeFile(cnbPath, "buildpack.toml", buildBuildpackToml(eol3121, eol3114))).To(Succeed())
 	}
 
+	// writeCachedLayer writes a layer as the last build left it; its
+	// metadata gets this buildpack's format unless it names one.
 	writeCachedLayer := func(metadata string) {
+		if !strings.Contains(metadata, "format") {
+			metadata += "format = \"" + cpython.LayerFormat + "\"\n"
+		}
 		Expect(writeFile(layersDir, "cpython.toml", "launch = true\nbuild = true\ncache = true\n\n[metadata]\n"+metadata)).To(Succeed())
 		Expect(writeFile(layersDir, "cpython/bin/python3", "cached")).To(Succeed())
 	}
@@ -204,6 +210,7 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 			"checksum":   checksum3121,
 			"arch":       "amd64",
 			"distro":     "",
+			"format":     cpython.LayerFormat,
 			"build-keys": plan.BuildUse{}.Digest(),
 		}))
 		Expect(layer.LaunchEnv).To(Equal(packit.Environment{"PYTHONUNBUFFERED.default": "1"}))
@@ -352,6 +359,14 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 			Expect(buffer.String()).NotTo(ContainSubstring("Installing CPython"))
 		})
 
+		it("rebuilds a layer made in an older format", func() {
+			writeCachedLayer(fmt.Sprintf("version = %q\nchecksum = %q\narch = \"amd64\"\ndistro = \"\"\nformat = \"1\"\n", "3.12.1", checksum3121))
+			_, err := build(buildCtx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(installer.Calls).To(HaveLen(1))
+			Expect(buffer.String()).To(ContainSubstring(`format changed from "1" to "` + cpython.LayerFormat + `"`))
+		})
+
 		it("reuses it when the cached metadata predates the distro field", func() {
 			writeCachedLayer(fmt.Sprintf("version = %q\nchecksum = %q\narch = \"amd64\"\n", "3.12.1", checksum3121))
 			_, err := build(buildCtx)
@@ -417,7 +432,7 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 			return plan.BuildNeeds(keyed(keys...)).Digest()
 		}
 		metadata := func(keys string) string {
-			return fmt.Sprintf("version = %q\nchecksum = %q\narch = \"amd64\"\ndistro = \"\"\nbuild-keys = %q\n", "3.12.1", checksum3121, keys)
+			return fmt.Sprintf("version = %q\nchecksum = %q\narch = \"amd64\"\ndistro = \"\"\nformat = %q\nbuild-keys = %q\n", "3.12.1", checksum3121, cpython.LayerFormat, keys)
 		}
 
 		it.Before(func() {

@@ -48,7 +48,14 @@ type Probe struct {
 type GunicornLayerMetadata struct {
 	Gunicorn string `toml:"gunicorn"`
 	Python   string `toml:"python"`
+	// Format is how this buildpack lays the layer out (LayerFormat).
+	Format string `toml:"format"`
 }
+
+// LayerFormat changes whenever the way the gunicorn layer is laid out
+// changes (how bytecode is written), so that layers made the old way are
+// rebuilt.
+const LayerFormat = "2"
 
 // Build is BuildWith the real collaborators, as build/phases.go wires it.
 func Build(logger scribe.Emitter) packit.BuildFunc {
@@ -152,7 +159,7 @@ func provideGunicorn(context packit.BuildContext, installer GunicornInstaller, c
 	if err := layermeta.Decode(layer.Metadata, &cached); err != nil {
 		return nil, err
 	}
-	metadata := GunicornLayerMetadata{Gunicorn: GunicornVersion, Python: cached.Python}
+	metadata := GunicornLayerMetadata{Gunicorn: GunicornVersion, Python: cached.Python, Format: LayerFormat}
 	if havePython && probe == nil {
 		p, err := installer.Probe()
 		if err != nil {

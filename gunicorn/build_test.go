@@ -161,7 +161,7 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 			Expect(layer.Cache).To(BeFalse())
 			Expect(installer.compiled).To(Equal([]string{filepath.Join(layersDir, "gunicorn", "site-packages")}))
 			Expect(layer.LaunchEnv).To(Equal(packit.Environment{"PYTHONPATH.append": target, "PYTHONPATH.delim": ":"}))
-			Expect(layer.Metadata).To(Equal(map[string]interface{}{"gunicorn": "27.0.1", "python": python}))
+			Expect(layer.Metadata).To(Equal(map[string]interface{}{"gunicorn": "27.0.1", "python": python, "format": gunicorn.LayerFormat}))
 			Expect(installer.installs).To(Equal([][3]string{{"/layers/cpython/bin/python3", "27.0.1", target}}))
 			Expect(filepath.Join(target, "gunicorn", "__init__.py")).To(BeARegularFile())
 			Expect(result.Layers[1].Name).To(Equal("start"))
@@ -173,7 +173,7 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 		})
 
 		it("reuses the gunicorn layer for launch only while gunicorn's and python's versions are the same", func() {
-			write(layersDir, "gunicorn.toml", "[metadata]\ngunicorn = \"27.0.1\"\npython = \""+python+"\"\n")
+			write(layersDir, "gunicorn.toml", "[metadata]\ngunicorn = \"27.0.1\"\npython = \""+python+"\"\nformat = \""+gunicorn.LayerFormat+"\"\n")
 			result, err := build(ctx)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(installer.installs).To(BeEmpty())
@@ -217,7 +217,7 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 			})
 
 			it("reuses the gunicorn layer without running python", func() {
-				write(layersDir, "gunicorn.toml", "[metadata]\ngunicorn = \"27.0.1\"\npython = \""+python+"\"\n")
+				write(layersDir, "gunicorn.toml", "[metadata]\ngunicorn = \"27.0.1\"\npython = \""+python+"\"\nformat = \""+gunicorn.LayerFormat+"\"\n")
 				result, err := build(ctx)
 				Expect(err).NotTo(HaveOccurred())
 				Expect(installer.probes).To(BeZero())
@@ -226,14 +226,14 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 			})
 
 			it("fails, saying why, when gunicorn must be installed", func() {
-				write(layersDir, "gunicorn.toml", "[metadata]\ngunicorn = \"23.0.0\"\npython = \""+python+"\"\n")
+				write(layersDir, "gunicorn.toml", "[metadata]\ngunicorn = \"23.0.0\"\npython = \""+python+"\"\nformat = \""+gunicorn.LayerFormat+"\"\n")
 				_, err := build(ctx)
 				Expect(err).To(MatchError(ContainSubstring(`gunicorn must be installed (gunicorn changed from "23.0.0" to "27.0.1"), but the cpython buildpack kept CPython for launch only`)))
 			})
 		})
 
 		it("reinstalls when python changed, and says so", func() {
-			write(layersDir, "gunicorn.toml", "[metadata]\ngunicorn = \"27.0.1\"\npython = \"3.12.1\"\n")
+			write(layersDir, "gunicorn.toml", "[metadata]\ngunicorn = \"27.0.1\"\npython = \"3.12.1\"\nformat = \""+gunicorn.LayerFormat+"\"\n")
 			write(layersDir, "gunicorn/site-packages/stale.txt", "")
 			_, err := build(ctx)
 			Expect(err).NotTo(HaveOccurred())

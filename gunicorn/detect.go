@@ -40,7 +40,7 @@ func Detect() packit.DetectFunc {
 			Plan: packit.BuildPlan{
 				Requires: []packit.BuildPlanRequirement{
 					{Name: plan.CPython, Metadata: map[string]interface{}{"launch": true, "build": true,
-						plan.BuildKey: plan.KeyOf("gunicorn", GunicornVersion)}},
+						plan.BuildKey: plan.KeyOf("gunicorn", GunicornVersion, LayerFormat)}},
 				},
 			},
 		}, nil

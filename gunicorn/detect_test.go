@@ -32,7 +32,7 @@ func testDetect(t *testing.T, context spec.G, it spec.S) {
 
 	requiresCPythonAtLaunch := packit.BuildPlan{
 		Requires: []packit.BuildPlanRequirement{{Name: "cpython", Metadata: map[string]interface{}{"launch": true, "build": true,
-			"build-key": plan.KeyOf("gunicorn", gunicorn.GunicornVersion)}}},
+			"build-key": plan.KeyOf("gunicorn", gunicorn.GunicornVersion, gunicorn.LayerFormat)}}},
 	}
 
 	it("passes on runtime.txt alone", func() {

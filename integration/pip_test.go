@@ -25,7 +25,7 @@ func testPip(t *testing.T, context spec.G, it spec.S) {
 
 		logs := mustBuild(t, image, source, suite.buildpack)
 		Expect(logs).To(ContainSubstring("Creating the virtual environment (rebuilding layer: no cached layer)"))
-		Expect(logs).To(ContainSubstring("Running 'pip install --prefer-binary --cache-dir /layers/python-cnb_pip/pip-cache --requirement requirements.txt'"))
+		Expect(logs).To(ContainSubstring("Running 'pip install --prefer-binary --no-compile --cache-dir /layers/python-cnb_pip/pip-cache --requirement requirements.txt'"))
 		Expect(logs).To(ContainSubstring("Successfully installed"))
 		f := facts(t, serve(t, image))
 		Expect(f["flask_file"]).To(HavePrefix("/layers/python-cnb_pip/venv/lib/python"))
@@ -34,14 +34,20 @@ func testPip(t *testing.T, context spec.G, it spec.S) {
 		Expect(dockerRun(image, "python", "-c", "import six; print(six.__file__)")).To(ContainSubstring("/layers/python-cnb_pip/venv/"))
 		first := layerSHA(t, image, pipID, "venv")
 
+		// nothing needs Python or the environment at build: both layers are
+		// kept for launch only, and the lifecycle restores neither
 		logs = mustBuild(t, image, source, suite.buildpack)
-		Expect(logs).To(ContainSubstring("Reusing cached layer /layers/python-cnb_pip/venv"))
+		Expect(logs).To(ContainSubstring("Reusing layer /layers/python-cnb_cpython/cpython for launch only"))
+		Expect(logs).To(ContainSubstring("Reusing layer /layers/python-cnb_pip/venv for launch only"))
 		Expect(logs).To(ContainSubstring("pip did not run"))
 		Expect(logs).NotTo(ContainSubstring("Running 'pip"))
+		Expect(logs).NotTo(ContainSubstring(`Restoring data for "python-cnb/`))
 		Expect(layerSHA(t, image, pipID, "venv")).To(Equal(first))
+		Expect(facts(t, serve(t, image))["flask_file"]).To(HavePrefix("/layers/python-cnb_pip/venv/lib/python"))
 
 		writeFile(source+"/requirements.txt", "flask==3.1.*\n")
 		logs = mustBuild(t, image, source, suite.buildpack)
+		Expect(logs).To(ContainSubstring("the last build kept it for launch only, and Python is needed at build: what a later buildpack builds with it changed"))
 		Expect(logs).To(MatchRegexp(`rebuilding layer: requirements changed from "sha256:[0-9a-f]+" to "sha256:[0-9a-f]+"`))
 		out, err := dockerRun(image, "python", "-c", "import six")
 		Expect(err).To(HaveOccurred())
@@ -71,7 +77,7 @@ func testPip(t *testing.T, context spec.G, it spec.S) {
 		image := imageName(t)
 		source := app(t, "setuppy", nil)
 		logs := mustBuild(t, image, source, suite.buildpack)
-		Expect(logs).To(ContainSubstring("Running 'pip install --prefer-binary --cache-dir /layers/python-cnb_pip/pip-cache .'"))
+		Expect(logs).To(ContainSubstring("Running 'pip install --prefer-binary --no-compile --cache-dir /layers/python-cnb_pip/pip-cache .'"))
 		// -I: not from the app dir, so that the app's own hello.py is not the one imported
 		Expect(dockerRun(image, "python", "-I", "-c", "import hello, six; print(hello.greet(), hello.__file__)")).
 			To(MatchRegexp(`hello from setup.py /layers/python-cnb_pip/venv/lib/python3\.\d+/site-packages/hello.py`))

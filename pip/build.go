@@ -44,7 +44,13 @@ type EnvMetadata struct {
 	Project      string `toml:"project"`
 	CPython      string `toml:"cpython"`
 	PipSettings  string `toml:"pip-settings"`
+	// Format is how this buildpack lays the environment out (EnvFormat).
+	Format string `toml:"format"`
 }
+
+// EnvFormat changes whenever the way an environment is laid out changes
+// (how bytecode is written), so that layers made the old way are rebuilt.
+const EnvFormat = "2"
 
 // packagesField holds, in the layer's metadata next to EnvMetadata, the
 // distributions installed (name==version), which plan.PackagesEnv passes on.
@@ -81,6 +87,7 @@ func Build(runner PipRunner, compiler BytecodeCompiler, clock chronos.Clock, log
 			Requirements: inputs.requirements.Digest,
 			Project:      inputs.projectDigest,
 			PipSettings:  inputs.settingsDigest,
+			Format:       EnvFormat,
 		}
 		identity, havePython := os.LookupEnv(plan.CPythonIdentityEnv)
 		if havePython {
@@ -223,7 +230,7 @@ func BuildKey(appDir, platformDir string) (key string, ok bool) {
 	if err != nil || in.wheel || in.compress != "" {
 		return "", false
 	}
-	return plan.KeyOf("pip", in.requirements.Digest, in.projectDigest, in.settingsDigest), true
+	return plan.KeyOf("pip", in.requirements.Digest, in.projectDigest, in.settingsDigest, EnvFormat), true
 }
 
 // inputs is everything read from the app and the settings.

@@ -203,7 +203,8 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 
 		set, err := requirements.Read(workingDir, "requirements.txt")
 		Expect(err).NotTo(HaveOccurred())
-		Expect(layer.Metadata).To(HaveLen(5))
+		Expect(layer.Metadata).To(HaveLen(6))
+		Expect(layer.Metadata).To(HaveKeyWithValue("format", pip.EnvFormat))
 		Expect(layer.Metadata).To(HaveKeyWithValue("requirements", set.Digest))
 		Expect(layer.Metadata).To(HaveKeyWithValue("project", ""))
 		Expect(layer.Metadata).To(HaveKeyWithValue("cpython", python3121))

@@ -11,6 +11,7 @@ SKIP_REGEX matches paths not to compile. --drop-optimized deletes the
 compile are listed on stderr, and the exit status is then 1."""
 
 import importlib.util
+import multiprocessing
 import os
 import py_compile
 import re
@@ -80,11 +81,18 @@ def main(argv):
                     converted += 1
                 else:
                     todo.append(source)
+    results = None
     if len(todo) > 64:
-        with ProcessPoolExecutor() as pool:
-            errors = [e for e in pool.map(compile_one, todo, chunksize=32) if e]
-    else:
-        errors = [e for e in map(compile_one, todo) if e]
+        # fork: this script runs with -c, which spawned workers could not
+        # import again (forkserver is the default from Python 3.14)
+        try:
+            with ProcessPoolExecutor(mp_context=multiprocessing.get_context("fork")) as pool:
+                results = list(pool.map(compile_one, todo, chunksize=32))
+        except Exception as err:  # no working process pool: compile here
+            print("compiling in one process (%s)" % type(err).__name__)
+    if results is None:
+        results = [compile_one(source) for source in todo]
+    errors = [e for e in results if e]
     print("converted %d, compiled %d, failed %d" % (converted, len(todo) - len(errors), len(errors)))
     for error in errors[:20]:
         print("did not compile: " + error, file=sys.stderr)
