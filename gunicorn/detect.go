@@ -1,7 +1,11 @@
 package gunicorn
 
 import (
+	"io"
+	"strconv"
+
 	"github.com/paketo-buildpacks/packit/v2"
+	"github.com/paketo-buildpacks/packit/v2/scribe"
 	"github.com/python-cnb/buildpack/internal/appscan"
 	"github.com/python-cnb/buildpack/internal/plan"
 	"github.com/python-cnb/buildpack/internal/settings"
@@ -10,8 +14,8 @@ import (
 // Detect passes for a Python app as Oryx defines one: a runtime.txt at the
 // root, or a *.py file at the root or (unless DISABLE_RECURSIVE_LOOKUP=true)
 // below it. It requires CPython at launch, and at build with a build key
-// (see plan.BuildKey): Python runs at build only to install gunicorn when
-// the app's dependencies lack it.
+// (see BuildKey): Python runs at build only to install gunicorn when the
+// app's dependencies lack it.
 func Detect() packit.DetectFunc {
 	return func(context packit.DetectContext) (packit.DetectResult, error) {
 		noRecursion, err := settings.Bool(DisableRecursiveLookupEnv, false)
@@ -36,13 +40,28 @@ func Detect() packit.DetectFunc {
 			}
 			return packit.DetectResult{}, packit.Fail.WithMessage("no runtime.txt and no *.py file %s", where)
 		}
+		cpython := map[string]interface{}{"launch": true, "build": true}
+		if key, ok := BuildKey(context.WorkingDir); ok {
+			cpython[plan.BuildKey] = key
+		}
 		return packit.DetectResult{
 			Plan: packit.BuildPlan{
-				Requires: []packit.BuildPlanRequirement{
-					{Name: plan.CPython, Metadata: map[string]interface{}{"launch": true, "build": true,
-						plan.BuildKey: plan.KeyOf("gunicorn", GunicornVersion, LayerFormat)}},
-				},
+				Requires: []packit.BuildPlanRequirement{{Name: plan.CPython, Metadata: cpython}},
 			},
 		}, nil
 	}
+}
+
+// BuildKey is the start command sub-buildpack's plan.BuildKey: Python runs
+// at build only to install gunicorn into the gunicorn layer, which depends
+// on the pinned version, the layer format and whether the web process runs
+// gunicorn at all (whether the app's dependencies provide gunicorn is in
+// the installer's own key). ok is false when the start command cannot be
+// decided (the build reports why).
+func BuildKey(appDir string) (key string, ok bool) {
+	start, err := ChooseStart(appDir, scribe.NewEmitter(io.Discard))
+	if err != nil {
+		return "", false
+	}
+	return plan.KeyOf("gunicorn", GunicornVersion, LayerFormat, strconv.FormatBool(start.WSGIApp != "")), true
 }

@@ -32,8 +32,32 @@ func testDetect(t *testing.T, context spec.G, it spec.S) {
 
 	requiresCPythonAtLaunch := packit.BuildPlan{
 		Requires: []packit.BuildPlanRequirement{{Name: "cpython", Metadata: map[string]interface{}{"launch": true, "build": true,
-			"build-key": plan.KeyOf("gunicorn", gunicorn.GunicornVersion, gunicorn.LayerFormat)}}},
+			"build-key": plan.KeyOf("gunicorn", gunicorn.GunicornVersion, gunicorn.LayerFormat, "false")}}},
 	}
+
+	context("the build key", func() {
+		key := func() interface{} {
+			result, err := detect(packit.DetectContext{WorkingDir: workingDir})
+			Expect(err).NotTo(HaveOccurred())
+			return result.Plan.Requires[0].Metadata.(map[string]interface{})["build-key"]
+		}
+
+		it("changes when the web process starts running gunicorn", func() {
+			t.Setenv("BP_PYTHON_START_COMMAND", "")
+			t.Setenv("PYTHON_STARTUP_COMMAND", "")
+			Expect(os.WriteFile(filepath.Join(workingDir, "main.py"), []byte("if __name__ == '__main__':\n    pass\n"), 0o644)).To(Succeed())
+			script := key()
+			Expect(os.WriteFile(filepath.Join(workingDir, "app.py"), []byte("def app(environ, start_response):\n    pass\n"), 0o644)).To(Succeed())
+			Expect(key()).NotTo(Equal(script))
+			Expect(key()).To(Equal(plan.KeyOf("gunicorn", gunicorn.GunicornVersion, gunicorn.LayerFormat, "true")))
+		})
+
+		it("is left out when the start command cannot be decided, so that the build says why", func() {
+			Expect(os.WriteFile(filepath.Join(workingDir, "Procfile"), []byte("not a procfile line\n"), 0o644)).To(Succeed())
+			Expect(os.WriteFile(filepath.Join(workingDir, "main.py"), []byte(""), 0o644)).To(Succeed())
+			Expect(key()).To(BeNil())
+		})
+	})
 
 	it("passes on runtime.txt alone", func() {
 		write("runtime.txt")

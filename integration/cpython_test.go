@@ -46,6 +46,16 @@ func testCPython(t *testing.T, context spec.G, it spec.S) {
 		Expect(layerSHA(t, image, cpythonID, "cpython")).To(Equal(first))
 		Expect(facts(t, serve(t, image))["version"]).To(Equal(newest))
 
+		// a WSGI app now: gunicorn must be installed, so CPython is needed at
+		// build again, although the last build kept it for launch only
+		content, err := os.ReadFile(filepath.Join(suite.root, "integration", "testdata", "wsgiapp", "application.py"))
+		Expect(err).NotTo(HaveOccurred())
+		writeFile(filepath.Join(source, "application.py"), string(content))
+		logs = mustBuild(t, image, source, suite.buildpack)
+		Expect(logs).To(ContainSubstring("the last build kept it for launch only, and Python is needed at build"))
+		Expect(logs).To(ContainSubstring("Installing gunicorn 27.0.1"))
+		Expect(get(t, serve(t, image))).To(ContainSubstring("hello from application.py"))
+
 		// nothing compiled into the app dir at build time
 		out, err = dockerRun(image, "find", "/workspace", "-name", "__pycache__")
 		Expect(err).NotTo(HaveOccurred(), out)
