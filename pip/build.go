@@ -222,12 +222,14 @@ func packagesLayer(layers packit.Layers, packages []interface{}) (packit.Layer, 
 
 // BuildKey is the pip sub-buildpack's plan.BuildKey for the app in appDir:
 // everything the environment layer depends on besides CPython. ok is false
-// when the environment's files are needed at every build (a wheel, a
-// compressed environment) or the inputs cannot be read (the build then
-// reports what is wrong).
+// when Python is needed at (nearly) every build: the app is a project,
+// whose every change reinstalls it, or asks for a wheel or a compressed
+// environment; then CPython is cached rather than downloaded again for
+// each build. ok is also false when the inputs cannot be read (the build
+// then reports what is wrong).
 func BuildKey(appDir, platformDir string) (key string, ok bool) {
 	in, err := readInputs(appDir, platformDir)
-	if err != nil || in.wheel || in.compress != "" {
+	if err != nil || in.project || in.wheel || in.compress != "" {
 		return "", false
 	}
 	return plan.KeyOf("pip", in.requirements.Digest, in.projectDigest, in.settingsDigest, EnvFormat), true
