@@ -1,7 +1,10 @@
 package gunicorn
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -99,32 +102,92 @@ func BuildWith(installer GunicornInstaller, clock chronos.Clock, logger scribe.E
 			}
 		}
 
-		layer, err := context.Layers.Get(StartLayer)
+		layer, err := startLayer(context.Layers, execd, start, context.WorkingDir, logger)
 		if err != nil {
-			return packit.BuildResult{}, fmt.Errorf("opening the %s layer: %w", StartLayer, err)
+			return packit.BuildResult{}, err
 		}
-		layer, err = layer.Reset()
-		if err != nil {
-			return packit.BuildResult{}, fmt.Errorf("resetting the %s layer: %w", StartLayer, err)
-		}
-		layer.Launch = true
-		layer.ExecD = []string{execd}
-		logger.Process("Configuring the container start")
-		logger.Subprocess("exec.d sets %s=%d when it is unset", launchenv.PortEnv, launchenv.DefaultPort)
-		if start.WSGIApp != "" {
-			layer.ProcessLaunchEnv[WebProcess] = packit.Environment{}
-			layer.ProcessLaunchEnv[WebProcess].Default(launchenv.DefaultsEnv, "true")
-			logGunicornSettings(context.WorkingDir, logger)
-		}
-		logger.Break()
 		layers = append(layers, layer)
 
-		logger.LaunchDirectProcesses(start.Processes, layer.ProcessLaunchEnv)
+		logger.LaunchDirectProcesses(start.Processes, processEnv(start))
 		return packit.BuildResult{
 			Layers: layers,
 			Launch: packit.LaunchMetadata{DirectProcesses: start.Processes},
 		}, nil
 	}
+}
+
+// StartLayerMetadata is the start layer's reuse key.
+type StartLayerMetadata struct {
+	// ExecD is the sha256 of the exec.d program.
+	ExecD string `toml:"execd"`
+	// Gunicorn tells whether the web process gets exec.d's gunicorn settings.
+	Gunicorn bool `toml:"gunicorn"`
+}
+
+// processEnv is the launch environment of each process: the gunicorn web
+// process is marked for exec.d's gunicorn settings.
+func processEnv(start Start) map[string]packit.Environment {
+	env := map[string]packit.Environment{}
+	if start.WSGIApp != "" {
+		env[WebProcess] = packit.Environment{}
+		env[WebProcess].Default(launchenv.DefaultsEnv, "true")
+	}
+	return env
+}
+
+// startLayer returns the start layer (launch): the exec.d program and the
+// processes' environment. It is kept for launch only, without writing it
+// again, while its metadata matches.
+func startLayer(layers packit.Layers, execd string, start Start, appDir string, logger scribe.Emitter) (packit.Layer, error) {
+	layer, err := layers.Get(StartLayer)
+	if err != nil {
+		return layer, fmt.Errorf("opening the %s layer: %w", StartLayer, err)
+	}
+	sum, err := fileDigest(execd)
+	if err != nil {
+		return layer, fmt.Errorf("reading the exec.d program: %w", err)
+	}
+	metadata := StartLayerMetadata{ExecD: sum, Gunicorn: start.WSGIApp != ""}
+	changes, err := layermeta.Changes(layer.Metadata, metadata)
+	if err != nil {
+		return layer, err
+	}
+
+	logger.Process("Configuring the container start")
+	logger.Subprocess("exec.d sets %s=%d when it is unset", launchenv.PortEnv, launchenv.DefaultPort)
+	if start.WSGIApp != "" {
+		logGunicornSettings(appDir, logger)
+	}
+	if len(changes) == 0 {
+		logger.Subprocess("Reusing layer %s for launch only", layer.Path)
+		logger.Break()
+		layer.Launch = true
+		return layer, nil
+	}
+	logger.Break()
+	if layer, err = layer.Reset(); err != nil {
+		return layer, fmt.Errorf("resetting the %s layer: %w", StartLayer, err)
+	}
+	layer.Launch = true
+	layer.ExecD = []string{execd}
+	for process, env := range processEnv(start) {
+		layer.ProcessLaunchEnv[process] = env
+	}
+	layer.Metadata, err = layermeta.Encode(metadata)
+	return layer, err
+}
+
+func fileDigest(path string) (string, error) {
+	file, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer file.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, file); err != nil {
+		return "", err
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // provideGunicorn returns the gunicorn layer, or nil when the app's

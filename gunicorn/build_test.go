@@ -2,7 +2,10 @@ package gunicorn_test
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
+	"fmt"
+	"github.com/BurntSushi/toml"
 	"os"
 	"path/filepath"
 	"testing"
@@ -118,6 +121,46 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 			Expect(log).NotTo(ContainSubstring("Providing gunicorn"))
 			Expect(log).To(ContainSubstring("exec.d sets PORT=8000 when it is unset"))
 			Expect(log).To(ContainSubstring("web (default): bash -c python serve.py"))
+		})
+	})
+
+	context("the start layer", func() {
+		it.Before(func() {
+			write(appDir, "app.py", flask)
+			installer.probe.Gunicorn = "23.0.0"
+		})
+
+		it("records the exec.d program's digest and whether the web process runs gunicorn", func() {
+			result, err := build(ctx)
+			Expect(err).NotTo(HaveOccurred())
+			start := result.Layers[len(result.Layers)-1]
+			Expect(start.Metadata).To(HaveKeyWithValue("execd", "sha256:"+fmt.Sprintf("%x", sha256.Sum256([]byte("binary")))))
+			Expect(start.Metadata).To(HaveKeyWithValue("gunicorn", true))
+		})
+
+		it("keeps it for launch only, without writing it again, while that is unchanged", func() {
+			first, err := build(ctx)
+			Expect(err).NotTo(HaveOccurred())
+			var content bytes.Buffer
+			Expect(toml.NewEncoder(&content).Encode(map[string]interface{}{"metadata": first.Layers[len(first.Layers)-1].Metadata})).To(Succeed())
+			Expect(os.RemoveAll(filepath.Join(layersDir, "start"))).To(Succeed())
+			write(layersDir, "start.toml", content.String())
+			buffer.Reset()
+
+			result, err := build(ctx)
+			Expect(err).NotTo(HaveOccurred())
+			start := result.Layers[len(result.Layers)-1]
+			Expect(start.Launch).To(BeTrue())
+			Expect(start.ExecD).To(BeEmpty())
+			Expect(start.ProcessLaunchEnv).To(BeEmpty())
+			Expect(filepath.Join(layersDir, "start")).NotTo(BeAnExistingFile())
+			Expect(buffer.String()).To(ContainSubstring("Reusing layer " + filepath.Join(layersDir, "start") + " for launch only"))
+			Expect(buffer.String()).To(ContainSubstring(`PYTHON_CNB_GUNICORN_DEFAULTS -> "true"`))
+
+			Expect(os.WriteFile(filepath.Join(cnbPath, "bin", "execd"), []byte("new binary"), 0o755)).To(Succeed())
+			result, err = build(ctx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(result.Layers[len(result.Layers)-1].ExecD).To(HaveLen(1))
 		})
 	})
 
