@@ -51,12 +51,12 @@ type BytecodeCompiler interface {
 const buildKeysField = "build-keys"
 
 // Build resolves the CPython version and installs it into the cpython
-// layer, reusing the layer when its metadata matches. The layer is always
-// for launch. It is for build (and cached, to be restored for the next
-// build) only when later sub-buildpacks run Python at build: always when one
-// of them needs it without a build key, and otherwise only when their keys
-// or CPython changed; else it is kept for launch only, and the lifecycle
-// neither restores nor re-exports it.
+// layer (launch), reusing the layer when its metadata matches. Python is
+// needed at build when a later sub-buildpack requires it without a build
+// key, or when their keys or CPython changed: then the cpython-build layer
+// puts it on the build's PATH, and the layer is cached (to be restored for
+// the next build) when a requirement has no key. Otherwise the layer is kept
+// for launch only, and the lifecycle neither restores nor re-exports it.
 func Build(installer DependencyInstaller, compiler BytecodeCompiler, clock chronos.Clock, logger scribe.Emitter) packit.BuildFunc {
 	return func(context packit.BuildContext) (packit.BuildResult, error) {
 		logger.Title("%s %s", context.BuildpackInfo.Name, context.BuildpackInfo.Version)
