@@ -57,11 +57,12 @@ const EnvFormat = "2"
 const packagesField = "packages"
 
 // Build installs the app's requirements, and the app itself when it is a
-// project, into a virtual environment layer. The layer is for launch, and
-// for build (cached, to be restored for the next build) only when a later
-// sub-buildpack uses it at build or this one does (a wheel, a compressed
-// environment); otherwise a reused layer is kept for launch only, and the
-// lifecycle neither restores nor re-exports it.
+// project, into a virtual environment layer. The layer is for launch; for
+// build when a later sub-buildpack uses it there; and cached, so that its
+// files are restored for the next build, when anything uses it at build,
+// this buildpack included (a wheel, a compressed environment). Otherwise a
+// reused layer is kept for launch only, and the lifecycle neither restores
+// nor re-exports it.
 func Build(runner PipRunner, compiler BytecodeCompiler, clock chronos.Clock, logger scribe.Emitter) packit.BuildFunc {
 	return func(context packit.BuildContext) (packit.BuildResult, error) {
 		logger.Title("%s %s", context.BuildpackInfo.Name, context.BuildpackInfo.Version)
