@@ -9,6 +9,9 @@
 #                           exporting to a Docker daemon, the lifecycle re-reads and re-compresses
 #                           every reused launch layer from its launch cache)
 #   start to first 200  vs  gunicorn started on the host from the floor's venv, same app
+# The no-change rebuild is also measured publishing to a registry (pack build --publish, as
+# kpack and CI platforms do) against the do-nothing buildpack doing the same: an in-memory
+# registry on loopback, go-containerregistry's cmd/registry, built into .tools/bin.
 # Targets: cold <= 1.3x, no-change rebuild <= 1.2x, start <= 1.2x. Each figure is the median
 # of RUNS runs.
 #
@@ -24,7 +27,7 @@ bash scripts/setup.sh >/dev/null
 bash scripts/build.sh >/dev/null
 
 work="$(mktemp -d)"
-trap 'kill "${server:-}" 2>/dev/null; rm -rf "$work"; docker image rm -f python-cnb-bench/app python-cnb-bench/floor python-cnb-bench/builder-ours python-cnb-bench/builder-floor python-cnb-bench/floor-sized python-cnb-bench/builder-floor-sized >/dev/null 2>&1 || true' EXIT
+trap 'kill "${server:-}" "${registry:-}" 2>/dev/null; docker volume ls -q --filter name=pack-cache-localhost | xargs -r docker volume rm -f >/dev/null 2>&1; rm -rf "$work"; docker image rm -f python-cnb-bench/app python-cnb-bench/floor python-cnb-bench/builder-ours python-cnb-bench/builder-floor python-cnb-bench/floor-sized python-cnb-bench/builder-floor-sized >/dev/null 2>&1 || true' EXIT
 
 # The buildpack with the newest locally assembled CPython, served on loopback as the
 # upstream downloads would be.
@@ -100,6 +103,24 @@ bench_build() { # image, builder, pack options...
   pack build "$image" --path "$app" --builder "python-cnb-bench/builder-$builder" --lifecycle-image "$LIFECYCLE_IMAGE" \
     --pull-policy never --trust-builder --network host "$@"
 }
+# A registry for the publishing builds, with the run image in it.
+registry_tool="$TOOLS/bin/registry"
+if [[ ! -x "$registry_tool" ]]; then
+  GOBIN="$TOOLS/bin" GOFLAGS=-mod=mod go install github.com/google/go-containerregistry/cmd/registry@v0.20.6 >"$work/registry.log" 2>&1 ||
+    { cat "$work/registry.log" >&2; exit 1; }
+fi
+registry_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+"$registry_tool" -port "$registry_port" >/dev/null 2>&1 &
+registry=$!
+reg="localhost:$registry_port"
+until curl -fs -o /dev/null "http://$reg/v2/"; do sleep 0.1; done
+docker tag "$RUN_IMAGE" "$reg/run:bookworm"
+docker push "$reg/run:bookworm" >/dev/null
+docker image rm "$reg/run:bookworm" >/dev/null
+publish_build() { # name, builder
+  bench_build "$reg/$1" "$2" --publish --run-image "$reg/run:bookworm"
+}
+
 # launch_bytes image: the bytes in the image's layers that buildpacks made
 launch_bytes() {
   docker history --no-trunc --human=false --format '{{.Size}} {{.CreatedBy}}' "$1" |
@@ -129,7 +150,7 @@ first_200() {
   wait "$pid" 2>/dev/null || true
 }
 
-floor_cold=() cold=() floor_rebuild=() sized_cold=() sized_rebuild=() rebuild=() floor_start=() start=()
+floor_cold=() cold=() floor_rebuild=() sized_cold=() sized_rebuild=() publish_rebuild=() floor_publish_rebuild=() rebuild=() floor_start=() start=()
 for run in $(seq 1 "$runs"); do
   # floor, cold: venv + pip install, no cache, same CPython
   rm -rf "$work/venv"
@@ -169,12 +190,23 @@ for run in $(seq 1 "$runs"); do
   sized_rebuild+=("$(elapsed "$t0" "$(now)")")
   grep -q "Reusing layer 'python-cnb/bench-floor-sized:cpython'" "$work/sized.log" || { echo "bench: the CPython floor did not reuse its layer" >&2; exit 1; }
   bytes="$(launch_bytes python-cnb-bench/app)" floor_bytes="$(launch_bytes python-cnb-bench/floor-sized)"
+
+  # no-change rebuilds publishing to the registry: ours, then the do-nothing buildpack's
+  publish_build app ours >"$work/publish.log" 2>&1 || { tail -30 "$work/publish.log" >&2; exit 1; }
+  t0=$(now)
+  publish_build app ours >"$work/publish.log" 2>&1
+  publish_rebuild+=("$(elapsed "$t0" "$(now)")")
+  grep -q "pip did not run" "$work/publish.log" || { echo "bench: the publishing rebuild ran pip" >&2; exit 1; }
+  publish_build floor floor >/dev/null 2>&1
+  t0=$(now)
+  publish_build floor floor >/dev/null 2>&1
+  floor_publish_rebuild+=("$(elapsed "$t0" "$(now)")")
   # start: the image vs gunicorn from the floor's venv on the host, each to its first 200
   port_app="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
   floor_start+=("$(cd "$app" && first_200 "$work/venv/bin/python" -m gunicorn --bind "127.0.0.1:$port_app" app:app)")
   start+=("$(first_200 docker run --rm --name python-cnb-bench-start --network host -e PORT="$port_app" python-cnb-bench/app)")
   docker rm -f python-cnb-bench-start >/dev/null 2>&1 || true
-  echo "run $run: floor cold ${floor_cold[-1]}s, cold ${cold[-1]}s, floor rebuild ${floor_rebuild[-1]}s, CPython floor cold ${sized_cold[-1]}s, CPython floor rebuild ${sized_rebuild[-1]}s (${floor_bytes:0:-6} MB; ours ${bytes:0:-6} MB), rebuild ${rebuild[-1]}s, floor start ${floor_start[-1]}s, start ${start[-1]}s"
+  echo "run $run: floor cold ${floor_cold[-1]}s, cold ${cold[-1]}s, floor rebuild ${floor_rebuild[-1]}s, CPython floor cold ${sized_cold[-1]}s, CPython floor rebuild ${sized_rebuild[-1]}s (${floor_bytes:0:-6} MB; ours ${bytes:0:-6} MB), rebuild ${rebuild[-1]}s, publishing: floor rebuild ${floor_publish_rebuild[-1]}s, rebuild ${publish_rebuild[-1]}s, floor start ${floor_start[-1]}s, start ${start[-1]}s"
 done
 volumes app
 volumes floor
@@ -182,13 +214,15 @@ volumes floor-sized
 
 fc=$(median "${floor_cold[@]}") c=$(median "${cold[@]}")
 fr=$(median "${floor_rebuild[@]}") r=$(median "${rebuild[@]}") fz=$(median "${sized_rebuild[@]}") fzc=$(median "${sized_cold[@]}")
+pr=$(median "${publish_rebuild[@]}") fpr=$(median "${floor_publish_rebuild[@]}")
 fs=$(median "${floor_start[@]}") s=$(median "${start[@]}")
-python3 - "$fc" "$c" "$fr" "$r" "$fs" "$s" "$fz" "$bytes" "$floor_bytes" "$fzc" <<'PY'
+python3 - "$fc" "$c" "$fr" "$r" "$fs" "$s" "$fz" "$bytes" "$floor_bytes" "$fzc" "$pr" "$fpr" <<'PY'
 import sys
-fc, c, fr, r, fs, s, fz, size, floor_size, fzc = map(float, sys.argv[1:])
+fc, c, fr, r, fs, s, fz, size, floor_size, fzc, pr, fpr = map(float, sys.argv[1:])
 print(f"cold build:        {c:6.2f}s  floor {fc:6.2f}s  ratio {c/fc:4.2f}x  (target <= 1.30x)")
 print(f"                   {c:6.2f}s  floor keeping the same CPython {fzc:6.2f}s, plus the host floor {fzc + fc:6.2f}s  ratio {c/(fzc + fc):4.2f}x")
 print(f"no-change rebuild: {r:6.2f}s  floor {fr:6.2f}s  ratio {r/fr:4.2f}x  (target <= 1.20x)")
 print(f"                   {r:6.2f}s  floor keeping the same CPython ({floor_size/1e6:.0f} MB; ours {size/1e6:.0f} MB) {fz:6.2f}s  ratio {r/fz:4.2f}x")
+print(f"  publishing:      {pr:6.2f}s  floor {fpr:6.2f}s  ratio {pr/fpr:4.2f}x  (target <= 1.20x)")
 print(f"start to first 200: {s:5.2f}s  floor {fs:6.2f}s  ratio {s/fs:4.2f}x  (target <= 1.20x)")
 PY
