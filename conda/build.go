@@ -17,6 +17,7 @@ import (
 	"github.com/paketo-buildpacks/packit/v2/scribe"
 	"github.com/python-cnb/buildpack/cpython"
 	"github.com/python-cnb/buildpack/internal/appscan"
+	"github.com/python-cnb/buildpack/internal/bytecode"
 	"github.com/python-cnb/buildpack/internal/errs"
 	"github.com/python-cnb/buildpack/internal/layermeta"
 	"github.com/python-cnb/buildpack/pip"
@@ -59,7 +60,7 @@ type RattlerMetadata struct {
 // Build creates the conda environment layer from the environment file (or
 // the notebook default), then installs the environment file's pip: list and
 // requirements.txt into it with one pip run.
-func Build(fetcher RattlerFetcher, creator EnvCreator, pipRunner PipRunner, compiler BytecodeCompiler, clock chronos.Clock, logger scribe.Emitter) packit.BuildFunc {
+func Build(fetcher RattlerFetcher, creator EnvCreator, pipRunner PipRunner, compiler bytecode.Compiling, clock chronos.Clock, logger scribe.Emitter) packit.BuildFunc {
 	return func(context packit.BuildContext) (packit.BuildResult, error) {
 		logger.Title("%s %s", context.BuildpackInfo.Name, context.BuildpackInfo.Version)
 		appDir := context.WorkingDir
@@ -273,29 +274,21 @@ func create(creator EnvCreator, pipRunner PipRunner, rattlerDir string, request 
 	return nil
 }
 
-// BytecodeCompiler compiles a tree's Python sources with the given python;
-// bytecode.Compiler is the real one.
-type BytecodeCompiler interface {
-	Compile(python string, dirs []string, out io.Writer) error
-}
-
 // compileEnv gives the environment's Python files bytecode that stays
 // valid in the image (see internal/bytecode), converting what the packages
 // shipped and compiling the rest. A failure only costs start-up time, so it
 // is a warning.
-func compileEnv(compiler BytecodeCompiler, prefix string, clock chronos.Clock, logger scribe.Emitter) {
+func compileEnv(compiler bytecode.Compiling, prefix string, clock chronos.Clock, logger scribe.Emitter) {
 	python := filepath.Join(prefix, "bin", "python")
 	dirs, _ := filepath.Glob(filepath.Join(prefix, "lib", "python3.*"))
 	if _, err := os.Stat(python); err != nil || len(dirs) == 0 {
 		return
 	}
 	logger.Process("Compiling the environment's Python files to bytecode that stays valid in the image")
-	tail := errs.NewTailWriter(errs.TailBytes)
-	duration, err := clock.Measure(func() error { return compiler.Compile(python, dirs, tail) })
-	if err != nil {
-		logger.Subprocess("Warning: some files did not compile (%v); Python compiles them when they are imported:", err)
-		logger.Action("%s", errs.Tail(tail.String(), 10))
-	}
+	duration, _ := clock.Measure(func() error {
+		bytecode.Run(compiler, python, dirs, logger)
+		return nil
+	})
 	logger.Action("Completed in %s", duration.Round(time.Millisecond))
 	logger.Break()
 }

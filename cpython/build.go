@@ -3,7 +3,6 @@ package cpython
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"github.com/paketo-buildpacks/packit/v2/chronos"
 	"github.com/paketo-buildpacks/packit/v2/postal"
 	"github.com/paketo-buildpacks/packit/v2/scribe"
+	"github.com/python-cnb/buildpack/internal/bytecode"
 	"github.com/python-cnb/buildpack/internal/errs"
 	"github.com/python-cnb/buildpack/internal/layermeta"
 	"github.com/python-cnb/buildpack/internal/plan"
@@ -40,12 +40,6 @@ type LayerMetadata struct {
 // way are rebuilt.
 const LayerFormat = "2"
 
-// BytecodeCompiler compiles a tree's Python sources with the given python;
-// bytecode.Compiler is the real one.
-type BytecodeCompiler interface {
-	Compile(python string, dirs []string, out io.Writer) error
-}
-
 // buildKeysField holds, in the layer's metadata next to LayerMetadata, the
 // digest of the build keys later sub-buildpacks gave (see plan.BuildKey).
 const buildKeysField = "build-keys"
@@ -57,7 +51,7 @@ const buildKeysField = "build-keys"
 // puts it on the build's PATH, and the layer is cached (to be restored for
 // the next build) when a requirement has no key. Otherwise the layer is kept
 // for launch only, and the lifecycle neither restores nor re-exports it.
-func Build(installer DependencyInstaller, compiler BytecodeCompiler, clock chronos.Clock, logger scribe.Emitter) packit.BuildFunc {
+func Build(installer DependencyInstaller, compiler bytecode.Compiling, clock chronos.Clock, logger scribe.Emitter) packit.BuildFunc {
 	return func(context packit.BuildContext) (packit.BuildResult, error) {
 		logger.Title("%s %s", context.BuildpackInfo.Name, context.BuildpackInfo.Version)
 
@@ -145,7 +139,7 @@ func Build(installer DependencyInstaller, compiler BytecodeCompiler, clock chron
 
 // install resets the layer and installs the dependency into it, with its
 // launch environment.
-func install(installer DependencyInstaller, compiler BytecodeCompiler, dependency postal.Dependency, context packit.BuildContext,
+func install(installer DependencyInstaller, compiler bytecode.Compiling, dependency postal.Dependency, context packit.BuildContext,
 	layer packit.Layer, clock chronos.Clock, logger scribe.Emitter) (packit.Layer, error) {
 	layer, err := layer.Reset()
 	if err != nil {
@@ -237,20 +231,16 @@ func buildReason(use plan.BuildUse, storedKeys string) string {
 // compileStdlib writes unchecked-hash bytecode for the standard library and
 // the bundled pip, so that neither the build's pip nor the app compiles them
 // again (see internal/bytecode). A failure only costs speed: it is a warning.
-func compileStdlib(compiler BytecodeCompiler, layerPath string, clock chronos.Clock, logger scribe.Emitter) {
+func compileStdlib(compiler bytecode.Compiling, layerPath string, clock chronos.Clock, logger scribe.Emitter) {
 	dirs, _ := filepath.Glob(filepath.Join(layerPath, "lib", "python3.*"))
 	if len(dirs) == 0 {
 		return
 	}
 	logger.Process("Compiling the standard library to bytecode that stays valid in the image")
-	tail := errs.NewTailWriter(errs.TailBytes)
-	duration, err := clock.Measure(func() error {
-		return compiler.Compile(filepath.Join(layerPath, "bin", "python3"), dirs, tail)
+	duration, _ := clock.Measure(func() error {
+		bytecode.Run(compiler, filepath.Join(layerPath, "bin", "python3"), dirs, logger)
+		return nil
 	})
-	if err != nil {
-		logger.Subprocess("Warning: some files did not compile (%v); Python compiles them when they are imported:", err)
-		logger.Action("%s", errs.Tail(tail.String(), 10))
-	}
 	logger.Action("Completed in %s", duration.Round(time.Millisecond))
 	logger.Break()
 }

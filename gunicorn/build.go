@@ -15,6 +15,7 @@ import (
 	"github.com/paketo-buildpacks/packit/v2/pexec"
 	"github.com/paketo-buildpacks/packit/v2/scribe"
 	"github.com/python-cnb/buildpack/gunicorn/launchenv"
+	"github.com/python-cnb/buildpack/internal/bytecode"
 	"github.com/python-cnb/buildpack/internal/errs"
 	"github.com/python-cnb/buildpack/internal/layermeta"
 	"github.com/python-cnb/buildpack/internal/plan"
@@ -267,8 +268,7 @@ func provideGunicorn(context packit.BuildContext, installer GunicornInstaller, c
 		return nil, err
 	}
 	if output, err := installer.Compile(probe.BasePython, target); err != nil {
-		logger.Subprocess("Warning: some files did not compile (%v); Python compiles them when they are imported:", err)
-		logger.Action("%s", errs.Tail(output, 10))
+		bytecode.Warn(logger, err, output)
 	}
 	logger.Action("Completed in %s", duration.Round(time.Millisecond))
 	logger.Break()

@@ -15,6 +15,7 @@ import (
 	"github.com/paketo-buildpacks/packit/v2/chronos"
 	"github.com/paketo-buildpacks/packit/v2/scribe"
 	"github.com/python-cnb/buildpack/internal/appscan"
+	"github.com/python-cnb/buildpack/internal/bytecode"
 	"github.com/python-cnb/buildpack/internal/errs"
 	"github.com/python-cnb/buildpack/internal/layermeta"
 	"github.com/python-cnb/buildpack/internal/plan"
@@ -27,12 +28,6 @@ import (
 type PipRunner interface {
 	CreateVenv(path string, out io.Writer) error
 	Pip(venv, dir string, args []string, out io.Writer) error
-}
-
-// BytecodeCompiler compiles a tree's Python sources with the given python;
-// bytecode.Compiler is the real one.
-type BytecodeCompiler interface {
-	Compile(python string, dirs []string, out io.Writer) error
 }
 
 // EnvMetadata is the environment layer's reuse key: the layer is reused
@@ -63,7 +58,7 @@ const packagesField = "packages"
 // this buildpack included (a wheel, a compressed environment). Otherwise a
 // reused layer is kept for launch only, and the lifecycle neither restores
 // nor re-exports it.
-func Build(runner PipRunner, compiler BytecodeCompiler, clock chronos.Clock, logger scribe.Emitter) packit.BuildFunc {
+func Build(runner PipRunner, compiler bytecode.Compiling, clock chronos.Clock, logger scribe.Emitter) packit.BuildFunc {
 	return func(context packit.BuildContext) (packit.BuildResult, error) {
 		logger.Title("%s %s", context.BuildpackInfo.Name, context.BuildpackInfo.Version)
 		appDir := context.WorkingDir
@@ -300,7 +295,7 @@ func readInputs(appDir, platformDir string) (inputs, error) {
 	return in, nil
 }
 
-func install(runner PipRunner, compiler BytecodeCompiler, in inputs, appDir, venvPath, cachePath string, clock chronos.Clock, logger scribe.Emitter) error {
+func install(runner PipRunner, compiler bytecode.Compiling, in inputs, appDir, venvPath, cachePath string, clock chronos.Clock, logger scribe.Emitter) error {
 	duration, err := clock.Measure(func() error {
 		if err := run("python -m venv --without-pip "+venvPath, logger, func(out io.Writer) error {
 			return runner.CreateVenv(venvPath, out)
@@ -333,17 +328,13 @@ func install(runner PipRunner, compiler BytecodeCompiler, in inputs, appDir, ven
 // compile writes the environment's bytecode (pip ran with --no-compile),
 // unchecked-hash so that it stays valid in the image; see internal/bytecode.
 // A failure only costs start-up time, so it is a warning.
-func compile(compiler BytecodeCompiler, venvPath string, logger scribe.Emitter) {
+func compile(compiler bytecode.Compiling, venvPath string, logger scribe.Emitter) {
 	dirs, _ := filepath.Glob(filepath.Join(venvPath, "lib", "python3.*", "site-packages"))
 	if len(dirs) == 0 {
 		return
 	}
 	logger.Subprocess("Compiling the installed packages to bytecode that stays valid in the image")
-	tail := errs.NewTailWriter(errs.TailBytes)
-	if err := compiler.Compile("python", dirs, tail); err != nil {
-		logger.Subprocess("Warning: some files did not compile (%v); Python compiles them when they are imported:", err)
-		logger.Action("%s", errs.Tail(tail.String(), 10))
-	}
+	bytecode.Run(compiler, "python", dirs, logger)
 }
 
 func buildWheel(runner PipRunner, appDir, venvPath, cachePath string, clock chronos.Clock, logger scribe.Emitter) error {

@@ -55,7 +55,10 @@ func compiler(python *fakePython) bytecode.Compiler {
 }
 
 func TestUnitBytecode(t *testing.T) {
-	spec.Run(t, "bytecode", testBytecode, spec.Report(report.Terminal{}))
+	suite := spec.New("bytecode", spec.Report(report.Terminal{}))
+	suite("Compiler", testBytecode)
+	suite("Run", testRun)
+	suite.Run(t)
 }
 
 func testBytecode(t *testing.T, context spec.G, it spec.S) {
