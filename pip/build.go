@@ -224,8 +224,13 @@ func packagesLayer(layers packit.Layers, packages []interface{}) (packit.Layer, 
 // each build. ok is also false when the inputs cannot be read (the build
 // then reports what is wrong).
 func BuildKey(appDir, platformDir string) (key string, ok bool) {
+	// Asked first, so that detection does not digest a project's whole tree
+	// (readInputs does) only to leave the key out.
+	if project, err := IsProject(appDir); err != nil || project {
+		return "", false
+	}
 	in, err := readInputs(appDir, platformDir)
-	if err != nil || in.project || in.wheel || in.compress != "" {
+	if err != nil || in.wheel || in.compress != "" {
 		return "", false
 	}
 	return plan.KeyOf("pip", in.requirements.Digest, in.projectDigest, in.settingsDigest, EnvFormat), true
