@@ -64,19 +64,21 @@ func (u BuildUse) Any() bool {
 
 // Digest identifies the set of keys.
 func (u BuildUse) Digest() string {
-	h := sha256.New()
-	for _, key := range u.Keys {
-		fmt.Fprintf(h, "%s\x00", key)
-	}
-	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+	return "sha256:" + hashParts(u.Keys)
 }
 
 // KeyOf returns a BuildKey value for parts, which are hashed so that no
 // setting's value is written anywhere.
 func KeyOf(name string, parts ...string) string {
+	return name + ":" + hashParts(parts)[:32]
+}
+
+// hashParts is the hex sha256 of parts, each ended by a NUL byte so that
+// ("a", "b") and ("ab") differ.
+func hashParts(parts []string) string {
 	h := sha256.New()
 	for _, part := range parts {
 		fmt.Fprintf(h, "%s\x00", part)
 	}
-	return name + ":" + hex.EncodeToString(h.Sum(nil))[:32]
+	return hex.EncodeToString(h.Sum(nil))
 }
