@@ -31,7 +31,8 @@ trap 'kill "${server:-}" "${registry:-}" 2>/dev/null; docker volume ls -q --filt
 
 # The buildpack with the newest locally assembled CPython, served on loopback as the
 # upstream downloads would be.
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+port="$(free_port)"
 read -r buildpack version < <(go run ./integration/cmd/demobp -root "$ROOT" -out "$work/buildpack" -uri-base "http://127.0.0.1:$port")
 python3 -m http.server --bind 127.0.0.1 --directory "$TOOLS/pyfixture/v1" "$port" >/dev/null 2>&1 &
 server=$!
@@ -109,7 +110,7 @@ if [[ ! -x "$registry_tool" ]]; then
   GOBIN="$TOOLS/bin" GOFLAGS=-mod=mod go install github.com/google/go-containerregistry/cmd/registry@v0.20.6 >"$work/registry.log" 2>&1 ||
     { cat "$work/registry.log" >&2; exit 1; }
 fi
-registry_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+registry_port="$(free_port)"
 "$registry_tool" -port "$registry_port" >/dev/null 2>&1 &
 registry=$!
 reg="localhost:$registry_port"
@@ -202,7 +203,7 @@ for run in $(seq 1 "$runs"); do
   publish_build floor floor >/dev/null 2>&1
   floor_publish_rebuild+=("$(elapsed "$t0" "$(now)")")
   # start: the image vs gunicorn from the floor's venv on the host, each to its first 200
-  port_app="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  port_app="$(free_port)"
   floor_start+=("$(cd "$app" && first_200 "$work/venv/bin/python" -m gunicorn --bind "127.0.0.1:$port_app" app:app)")
   start+=("$(first_200 docker run --rm --name python-cnb-bench-start --network host -e PORT="$port_app" python-cnb-bench/app)")
   docker rm -f python-cnb-bench-start >/dev/null 2>&1 || true
