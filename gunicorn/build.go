@@ -1,10 +1,7 @@
 package gunicorn
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +12,7 @@ import (
 	"github.com/paketo-buildpacks/packit/v2/pexec"
 	"github.com/paketo-buildpacks/packit/v2/scribe"
 	"github.com/python-cnb/buildpack/gunicorn/launchenv"
+	"github.com/python-cnb/buildpack/internal/appscan"
 	"github.com/python-cnb/buildpack/internal/bytecode"
 	"github.com/python-cnb/buildpack/internal/errs"
 	"github.com/python-cnb/buildpack/internal/layermeta"
@@ -144,7 +142,7 @@ func startLayer(layers packit.Layers, execd string, start Start, appDir string, 
 	if err != nil {
 		return layer, fmt.Errorf("opening the %s layer: %w", StartLayer, err)
 	}
-	sum, err := fileDigest(execd)
+	sum, err := appscan.FileDigest(execd)
 	if err != nil {
 		return layer, fmt.Errorf("reading the exec.d program: %w", err)
 	}
@@ -178,18 +176,6 @@ func startLayer(layers packit.Layers, execd string, start Start, appDir string, 
 	return layer, err
 }
 
-func fileDigest(path string) (string, error) {
-	file, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer file.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, file); err != nil {
-		return "", err
-	}
-	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
-}
 
 // provideGunicorn returns the gunicorn layer, or nil when the app's
 // dependencies provide gunicorn. What the app's environment holds comes

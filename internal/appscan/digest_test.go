@@ -1,6 +1,9 @@
 package appscan_test
 
 import (
+	"crypto/sha256"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -67,6 +70,19 @@ func testDigest(t *testing.T, context spec.G, it spec.S) {
 		Expect(os.Remove(filepath.Join(root, "link"))).To(Succeed())
 		Expect(os.Symlink("pkg", filepath.Join(root, "link"))).To(Succeed())
 		Expect(appscan.Digest(root)).NotTo(Equal(first))
+	})
+
+	context("FileDigest", func() {
+		it("is the sha256 of a file's contents", func() {
+			path := filepath.Join(t.TempDir(), "f")
+			Expect(os.WriteFile(path, []byte("archive"), 0o644)).To(Succeed())
+			Expect(appscan.FileDigest(path)).To(Equal("sha256:" + fmt.Sprintf("%x", sha256.Sum256([]byte("archive")))))
+		})
+
+		it("fails on a missing file", func() {
+			_, err := appscan.FileDigest("/nonexistent")
+			Expect(err).To(MatchError(fs.ErrNotExist))
+		})
 	})
 
 	context("failure cases", func() {

@@ -29,6 +29,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/python-cnb/buildpack/internal/appscan"
 	"io"
 	"io/fs"
 	"os"
@@ -177,16 +178,8 @@ func mtimeOf(modVersion string) time.Time {
 }
 
 func fileSHA256(p string) (string, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	sum, err := appscan.FileDigest(p)
+	return strings.TrimPrefix(sum, "sha256:"), err
 }
 
 // downloadModule fetches the module into the module cache and returns its

@@ -6,8 +6,6 @@
 package stage
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -124,19 +122,6 @@ func replaceDependencies(dir string, opts Options) error {
 	return toml.NewEncoder(f).Encode(config)
 }
 
-// SHA256 returns "sha256:<hex>" of a file.
-func SHA256(file string) (string, error) {
-	f, err := os.Open(file)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
-}
 
 func copyFile(src, dst string) error {
 	in, err := os.Open(src)
