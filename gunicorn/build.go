@@ -176,7 +176,6 @@ func startLayer(layers packit.Layers, execd string, start Start, appDir string, 
 	return layer, err
 }
 
-
 // provideGunicorn returns the gunicorn layer, or nil when the app's
 // dependencies provide gunicorn. What the app's environment holds comes
 // from the pip sub-buildpack (plan.PackagesEnv) when it ran, else from

@@ -122,7 +122,6 @@ func replaceDependencies(dir string, opts Options) error {
 	return toml.NewEncoder(f).Encode(config)
 }
 
-
 func copyFile(src, dst string) error {
 	in, err := os.Open(src)
 	if err != nil {
