@@ -5,10 +5,13 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"github.com/python-cnb/buildpack/pip/venvarchive"
 )
@@ -25,8 +28,23 @@ func run(venv, archive string, stderr io.Writer) int {
 		return 0 // already there
 	}
 	if err := venvarchive.Extract(archive, venv); err != nil {
-		fmt.Fprintf(stderr, "python-cnb: the virtual environment is absent and could not be unpacked: %s\n", err)
+		fmt.Fprintf(stderr, "python-cnb: the virtual environment is absent and could not be unpacked into %s: %s%s\n", venv, why(err), err)
+		fmt.Fprintf(stderr, "python-cnb: a compressed environment (COMPRESS_VIRTUALENV) is unpacked when the container starts, "+
+			"which needs %s to be writable. To fix: unset COMPRESS_VIRTUALENV and BP_PIP_COMPRESS_VIRTUALENV and rebuild, "+
+			"so that the environment is a layer of the image; or mount a writable volume there "+
+			"(docker run --tmpfs %s:exec,mode=1777)\n", venv, venv)
 		return 1
 	}
 	return 0
+}
+
+// why says in words why unpacking failed, when the platform is the cause.
+func why(err error) string {
+	switch {
+	case errors.Is(err, syscall.EROFS):
+		return "the root filesystem is read-only; "
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Sprintf("user %d may not write there; ", os.Getuid())
+	}
+	return ""
 }

@@ -2,8 +2,11 @@ package main
 
 import (
 	"bytes"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 
 	. "github.com/onsi/gomega"
@@ -54,7 +57,24 @@ func testUnpackVenv(t *testing.T, context spec.G, it spec.S) {
 	context("failure cases", func() {
 		it("says what it could not unpack", func() {
 			Expect(run(venv, "/nonexistent.tar.gz", stderr)).To(Equal(1))
-			Expect(stderr.String()).To(ContainSubstring("python-cnb: the virtual environment is absent and could not be unpacked: unpacking /nonexistent.tar.gz"))
+			Expect(stderr.String()).To(ContainSubstring("python-cnb: the virtual environment is absent and could not be unpacked into " + venv + ": unpacking /nonexistent.tar.gz"))
+			Expect(stderr.String()).To(ContainSubstring("unset COMPRESS_VIRTUALENV"))
+		})
+
+		it("says when the user may not write where the environment goes", func() {
+			if os.Geteuid() == 0 {
+				t.Skip("root writes anywhere")
+			}
+			Expect(os.Chmod(filepath.Dir(venv), 0o555)).To(Succeed())
+			defer os.Chmod(filepath.Dir(venv), 0o755)
+			Expect(run(venv, archive, stderr)).To(Equal(1))
+			Expect(stderr.String()).To(ContainSubstring("may not write there"))
+		})
+
+		it("names a read-only filesystem", func() {
+			Expect(why(&fs.PathError{Op: "mkdir", Path: venv, Err: syscall.EROFS})).To(Equal("the root filesystem is read-only; "))
+			Expect(why(&fs.PathError{Op: "mkdir", Path: venv, Err: syscall.EACCES})).To(ContainSubstring("may not write there"))
+			Expect(why(errors.New("other"))).To(BeEmpty())
 		})
 	})
 }
