@@ -39,10 +39,25 @@ const (
 	WorkersEnv      = "PYTHON_GUNICORN_CUSTOM_WORKER_NUM"
 	ThreadsEnv      = "PYTHON_GUNICORN_CUSTOM_THREAD_NUM"
 
-	// DefaultsEnv is set by the build on the web process it starts with
-	// gunicorn: only then is GUNICORN_CMD_ARGS composed. Commands the user
-	// gave (Procfile, start command setting) get PORT alone.
-	DefaultsEnv = "PYTHON_CNB_GUNICORN_DEFAULTS"
+	// DefaultsEnv is set by the build on the processes that run gunicorn:
+	// AllDefaults on the web process the buildpack starts with gunicorn,
+	// which gets every setting here; PlatformDefaults on the user's
+	// commands that run gunicorn, which get only what a read-only root and
+	// an arbitrary user need (see platformArgs). Other processes get PORT
+	// alone.
+	DefaultsEnv      = "PYTHON_CNB_GUNICORN_DEFAULTS"
+	AllDefaults      = "true"
+	PlatformDefaults = "platform"
+
+	// ControlSocketEnv is set by the build to "true" when the processes'
+	// gunicorn has a control socket (gunicorn 25.1 and later), which it
+	// makes in $HOME/.gunicorn unless told otherwise.
+	ControlSocketEnv = "PYTHON_CNB_GUNICORN_CONTROL_SOCKET"
+
+	// SharedMemoryDir is where gunicorn's workers keep their heartbeat
+	// files, and its control socket when $HOME is not writable: a tmpfs
+	// that Docker and Kubernetes mount writable, even on a read-only root.
+	SharedMemoryDir = "/dev/shm"
 
 	// ConfigFile is the configuration gunicorn reads from its working
 	// directory. When the app has one, only the settings the user gave
@@ -53,11 +68,14 @@ const (
 // CPUCounter reports how many CPUs the container may use.
 type CPUCounter func() (int, error)
 
+// Writable tells whether the process may create files in a directory.
+type Writable func(dir string) bool
+
 // Compute returns the variables to set for the process about to start.
 // appDir is the app's root (the launcher runs exec.d programs there, so "."
 // does). Notes for the container's log, such as a setting being ignored,
 // are written to log. A setting with a bad value is an error naming it.
-func Compute(appDir string, cpus CPUCounter, log io.Writer) (map[string]string, error) {
+func Compute(appDir string, cpus CPUCounter, writable Writable, log io.Writer) (map[string]string, error) {
 	vars := map[string]string{}
 
 	port := DefaultPort
@@ -74,11 +92,74 @@ func Compute(appDir string, cpus CPUCounter, log io.Writer) (map[string]string, 
 		vars[PortEnv] = strconv.Itoa(DefaultPort)
 	}
 
-	gunicorn, err := settings.Bool(DefaultsEnv, false)
-	if err != nil || !gunicorn {
-		return vars, err
+	mode := strings.TrimSpace(os.Getenv(DefaultsEnv))
+	switch mode {
+	case "", "false":
+		return vars, nil
+	case AllDefaults, PlatformDefaults:
+	default:
+		return nil, fmt.Errorf("%s=%q is neither %s nor %s", DefaultsEnv, mode, AllDefaults, PlatformDefaults)
 	}
+	user := strings.TrimSpace(os.Getenv(CmdArgsEnv))
+	var args []string
+	if mode == AllDefaults {
+		var err error
+		if args, err = defaults(appDir, port, user, cpus, log); err != nil {
+			return nil, err
+		}
+	}
+	args = append(args, platformArgs(appDir, user, writable)...)
+	if user != "" {
+		args = append(args, user)
+	}
+	if len(args) > 0 {
+		vars[CmdArgsEnv] = strings.Join(args, " ")
+	}
+	return vars, nil
+}
 
+// platformArgs are the flags gunicorn needs on a read-only root or as a
+// user without a writable home (an arbitrary uid, as OpenShift runs
+// containers): worker heartbeat files in SharedMemoryDir rather than a
+// temporary directory, which a read-only root lacks; and, for a gunicorn
+// with a control socket, the socket there too when $HOME is not writable.
+// Settings the app's gunicorn.conf.py or the user's GUNICORN_CMD_ARGS make
+// are left alone.
+func platformArgs(appDir, user string, writable Writable) []string {
+	var args []string
+	shm := writable(SharedMemoryDir)
+	if shm && !configMentions(appDir, "worker_tmp_dir") && !hasFlag(user, "", "--worker-tmp-dir") {
+		args = append(args, "--worker-tmp-dir", SharedMemoryDir)
+	}
+	socket, _ := settings.Bool(ControlSocketEnv, false)
+	if !socket || configMentions(appDir, "control_socket") || hasFlag(user, "", "--control-socket") || hasFlag(user, "", "--no-control-socket") {
+		return args
+	}
+	home := os.Getenv("HOME")
+	if home != "" && (writable(filepath.Join(home, ".gunicorn")) || !exists(filepath.Join(home, ".gunicorn")) && writable(home)) {
+		return args
+	}
+	if shm {
+		return append(args, "--control-socket", filepath.Join(SharedMemoryDir, "gunicorn.ctl"))
+	}
+	return append(args, "--no-control-socket")
+}
+
+// configMentions tells whether the app's gunicorn.conf.py mentions a
+// setting.
+func configMentions(appDir, setting string) bool {
+	content, err := os.ReadFile(filepath.Join(appDir, ConfigFile))
+	return err == nil && strings.Contains(string(content), setting)
+}
+
+func exists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
+}
+
+// defaults are the flags of the web process the buildpack starts with
+// gunicorn: bind address, logs, timeout, workers and threads.
+func defaults(appDir string, port int, user string, cpus CPUCounter, log io.Writer) ([]string, error) {
 	multi, err := settings.Bool(MultiWorkersEnv, false)
 	if err != nil {
 		return nil, err
@@ -99,7 +180,6 @@ func Compute(appDir string, cpus CPUCounter, log io.Writer) (map[string]string, 
 		timeout = DefaultTimeout
 	}
 
-	user := strings.TrimSpace(os.Getenv(CmdArgsEnv))
 	config := isFile(filepath.Join(appDir, ConfigFile)) || hasFlag(user, "-c", "--config")
 
 	var args []string
@@ -137,13 +217,7 @@ func Compute(appDir string, cpus CPUCounter, log io.Writer) (map[string]string, 
 			}
 		}
 	}
-	if user != "" {
-		args = append(args, user)
-	}
-	if len(args) > 0 {
-		vars[CmdArgsEnv] = strings.Join(args, " ")
-	}
-	return vars, nil
+	return args, nil
 }
 
 // WriteTOML writes vars as the TOML table an exec.d program prints on fd 3.
@@ -178,9 +252,10 @@ func lookup(name string) (string, bool) {
 
 // hasFlag tells whether gunicorn flags hold an option by its short or long
 // name, in any of its forms: -c FILE, -cFILE, --config FILE, --config=FILE.
+// An option without a short name has short "".
 func hasFlag(flags, short, long string) bool {
 	for _, field := range strings.Fields(flags) {
-		if field == long || strings.HasPrefix(field, long+"=") || strings.HasPrefix(field, short) && !strings.HasPrefix(field, "--") {
+		if field == long || strings.HasPrefix(field, long+"=") || short != "" && strings.HasPrefix(field, short) && !strings.HasPrefix(field, "--") {
 			return true
 		}
 	}

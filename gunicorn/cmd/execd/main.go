@@ -13,10 +13,18 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"syscall"
 
 	"github.com/python-cnb/buildpack/gunicorn/launchenv"
 	"github.com/python-cnb/buildpack/internal/cpuquota"
 )
+
+// writable tells whether this process may create files in dir: access(2)
+// answers for the running user and says no on a read-only mount.
+func writable(dir string) bool {
+	info, err := os.Stat(dir)
+	return err == nil && info.IsDir() && syscall.Access(dir, 2 /* W_OK */) == nil
+}
 
 func main() {
 	os.Exit(run("/", os.NewFile(3, "fd 3"), os.Stderr))
@@ -26,7 +34,7 @@ func main() {
 // found below root, and writes it to out. It returns the exit code.
 func run(root string, out, stderr io.Writer) int {
 	cpus := func() (int, error) { return cpuquota.Count(root, runtime.NumCPU()) }
-	vars, err := launchenv.Compute(".", cpus, stderr)
+	vars, err := launchenv.Compute(".", cpus, writable, stderr)
 	if err == nil {
 		err = launchenv.WriteTOML(out, vars)
 	}

@@ -49,8 +49,21 @@ func testExecD(t *testing.T, context spec.G, it spec.S) {
 		t.Setenv("PYTHON_CNB_GUNICORN_DEFAULTS", "true")
 		t.Setenv("PYTHON_ENABLE_GUNICORN_MULTIWORKERS", "true")
 		Expect(run(root, stdout, stderr)).To(Equal(0))
-		Expect(stdout.String()).To(ContainSubstring("--workers 3\""))
+		Expect(stdout.String()).To(ContainSubstring("--workers 3"))
 		Expect(stderr.String()).To(ContainSubstring("3 gunicorn workers for 1 CPU (set"))
+	})
+
+	it("tells a writable directory from one that is not, or that is missing", func() {
+		dir := t.TempDir()
+		Expect(writable(dir)).To(BeTrue())
+		Expect(writable(filepath.Join(dir, "missing"))).To(BeFalse())
+		Expect(os.WriteFile(filepath.Join(dir, "file"), nil, 0o644)).To(Succeed())
+		Expect(writable(filepath.Join(dir, "file"))).To(BeFalse())
+		if os.Geteuid() != 0 {
+			Expect(os.Chmod(dir, 0o555)).To(Succeed())
+			defer os.Chmod(dir, 0o755)
+			Expect(writable(dir)).To(BeFalse())
+		}
 	})
 
 	context("failure cases", func() {
