@@ -5,38 +5,47 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"github.com/BurntSushi/toml"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/BurntSushi/toml"
 	. "github.com/onsi/gomega"
 	"github.com/paketo-buildpacks/packit/v2"
 	"github.com/paketo-buildpacks/packit/v2/chronos"
 	"github.com/paketo-buildpacks/packit/v2/scribe"
 	"github.com/python-cnb/buildpack/gunicorn"
+	"github.com/python-cnb/buildpack/internal/errs"
+	"github.com/python-cnb/buildpack/internal/plan"
 	"github.com/sclevine/spec"
 )
 
-// fakeGunicornInstaller answers Probe with probe and records installs,
-// writing a file into the target as pip would.
-type fakeGunicornInstaller struct {
+// install is one call of fakeServerInstaller.Install.
+type install struct {
+	python, appDir         string
+	requirements, packages []string
+	target                 string
+}
+
+// fakeServerInstaller answers Probe with probe and records installs,
+// writing a package into the target as pip would.
+type fakeServerInstaller struct {
 	probe      gunicorn.Probe
 	probeErr   error
 	probes     int
 	installErr error
-	installs   [][3]string
+	installs   []install
 	compileErr error
 	compiled   []string
 }
 
-func (f *fakeGunicornInstaller) Probe() (gunicorn.Probe, error) {
+func (f *fakeServerInstaller) Probe(appDir string) (gunicorn.Probe, error) {
 	f.probes++
 	return f.probe, f.probeErr
 }
 
-func (f *fakeGunicornInstaller) Compile(python, targetDir string) (string, error) {
+func (f *fakeServerInstaller) Compile(python, appDir, targetDir string) (string, error) {
 	f.compiled = append(f.compiled, targetDir)
 	if f.compileErr != nil {
 		return "*** Error compiling 'bad.py'", f.compileErr
@@ -44,8 +53,8 @@ func (f *fakeGunicornInstaller) Compile(python, targetDir string) (string, error
 	return "", nil
 }
 
-func (f *fakeGunicornInstaller) Install(python, version, targetDir string) error {
-	f.installs = append(f.installs, [3]string{python, version, targetDir})
+func (f *fakeServerInstaller) Install(python, appDir string, requirements, packages []string, targetDir string) error {
+	f.installs = append(f.installs, install{python, appDir, requirements, packages, targetDir})
 	if f.installErr != nil {
 		return f.installErr
 	}
@@ -55,6 +64,18 @@ func (f *fakeGunicornInstaller) Install(python, version, targetDir string) error
 	return os.WriteFile(filepath.Join(targetDir, "gunicorn", "__init__.py"), nil, 0o644)
 }
 
+// fakeChecker reports found for every check and records the files.
+type fakeChecker struct {
+	found  []gunicorn.SyntaxError
+	err    error
+	checks [][]string
+}
+
+func (f *fakeChecker) Check(appDir string, files []string) ([]gunicorn.SyntaxError, error) {
+	f.checks = append(f.checks, files)
+	return f.found, f.err
+}
+
 func testBuild(t *testing.T, context spec.G, it spec.S) {
 	var (
 		Expect    = NewWithT(t).Expect
@@ -62,7 +83,8 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 		cnbPath   string
 		layersDir string
 		buffer    *bytes.Buffer
-		installer *fakeGunicornInstaller
+		installer *fakeServerInstaller
+		checker   *fakeChecker
 		build     packit.BuildFunc
 		ctx       packit.BuildContext
 	)
@@ -75,12 +97,14 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 		Expect(os.WriteFile(filepath.Join(cnbPath, "bin", "execd"), []byte("binary"), 0o755)).To(Succeed())
 		t.Setenv("BP_PYTHON_START_COMMAND", "")
 		t.Setenv("PYTHON_STARTUP_COMMAND", "")
+		t.Setenv("DISABLE_FASTAPI_DETECTION", "")
 		t.Setenv("PYTHON_CNB_CPYTHON", "3.13.1 sha256:1111")
 		Expect(os.Unsetenv("PYTHON_CNB_PACKAGES")).To(Succeed())
 		buffer = bytes.NewBuffer(nil)
-		installer = &fakeGunicornInstaller{probe: gunicorn.Probe{Python: python, BasePython: "/layers/cpython/bin/python3"}}
+		installer = &fakeServerInstaller{probe: gunicorn.Probe{Python: python, BasePython: "/layers/cpython/bin/python3"}}
+		checker = &fakeChecker{}
 		clock := chronos.NewClock(func() time.Time { return time.Unix(0, 0) })
-		build = gunicorn.BuildWith(installer, clock, scribe.NewEmitter(buffer))
+		build = gunicorn.BuildWith(installer, checker, clock, scribe.NewEmitter(buffer))
 		ctx = packit.BuildContext{
 			WorkingDir:    appDir,
 			CNBPath:       cnbPath,
@@ -94,11 +118,20 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 		Expect(os.MkdirAll(filepath.Dir(path), 0o755)).To(Succeed())
 		Expect(os.WriteFile(path, []byte(content), 0o644)).To(Succeed())
 	}
+	// storeMetadata writes a layer's metadata as the lifecycle restores it,
+	// without its files.
+	storeMetadata := func(layer packit.Layer) {
+		var content bytes.Buffer
+		Expect(toml.NewEncoder(&content).Encode(map[string]interface{}{"metadata": layer.Metadata})).To(Succeed())
+		Expect(os.RemoveAll(filepath.Join(layersDir, layer.Name))).To(Succeed())
+		write(layersDir, layer.Name+".toml", content.String())
+	}
 	flask := "from flask import Flask\napp = Flask(__name__)\n"
+	fastapi := "from fastapi import FastAPI\napp = FastAPI()\n"
 	gunicornWeb := []packit.DirectProcess{{Type: "web", Command: []string{"python", "-m", "gunicorn", "app:app"}, Default: true}}
 
 	context("the user's command", func() {
-		it("writes the processes and the start layer with exec.d, and does not look for gunicorn", func() {
+		it("writes the processes and the start layer with exec.d, and installs no server for a command that runs none", func() {
 			write(appDir, "Procfile", "web: python serve.py\nworker: python work.py\n")
 			result, err := build(ctx)
 			Expect(err).NotTo(HaveOccurred())
@@ -109,42 +142,70 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 			Expect(result.Layers).To(HaveLen(1))
 			start := result.Layers[0]
 			Expect(start.Name).To(Equal("start"))
-			Expect(start.Launch).To(BeTrue())
-			Expect(start.Build).To(BeFalse())
-			Expect(start.Cache).To(BeFalse())
+			Expect([]bool{start.Launch, start.Build, start.Cache}).To(Equal([]bool{true, false, false}))
 			Expect(start.ExecD).To(Equal([]string{filepath.Join(cnbPath, "bin", "execd")}))
 			Expect(start.ProcessLaunchEnv).To(BeEmpty())
 			Expect(installer.installs).To(BeEmpty())
+			Expect(installer.probes).To(BeZero())
 
 			log := buffer.String()
 			Expect(log).To(ContainSubstring("Python CNB: start command 1.2.3"))
-			Expect(log).NotTo(ContainSubstring("Providing gunicorn"))
+			Expect(log).NotTo(ContainSubstring("Providing the servers"))
 			Expect(log).To(ContainSubstring("exec.d sets PORT=8000 when it is unset"))
 			Expect(log).To(ContainSubstring("web (default): bash -c python serve.py"))
+		})
+
+		it("installs the servers the processes name, and marks those running gunicorn for exec.d's platform settings", func() {
+			write(appDir, "Procfile", "web: uvicorn main:app --port $PORT\nworker: gunicorn -k uvicorn_worker.UvicornWorker jobs:app\n")
+			t.Setenv("PYTHON_CNB_PACKAGES", "starlette==0.46.0 uvicorn==0.30.0")
+			result, err := build(ctx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(installer.installs).To(HaveLen(1))
+			Expect(installer.installs[0].requirements).To(Equal([]string{"gunicorn==27.0.1", "uvicorn-worker==0.4.0"}))
+			Expect(installer.installs[0].packages).To(Equal([]string{"starlette==0.46.0", "uvicorn==0.30.0"}))
+			Expect(buffer.String()).To(ContainSubstring("Providing the servers the processes run: gunicorn, uvicorn, uvicorn-worker"))
+			Expect(buffer.String()).To(ContainSubstring("Using uvicorn 0.30.0 from the app's dependencies"))
+
+			servers := result.Layers[0]
+			Expect(servers.Name).To(Equal("servers"))
+			Expect(filepath.Join(servers.Path, "bin", "gunicorn")).To(BeARegularFile())
+			Expect(filepath.Join(servers.Path, "bin", "uvicorn")).NotTo(BeAnExistingFile())
+			Expect(result.Layers[1].ProcessLaunchEnv).To(Equal(map[string]packit.Environment{
+				"worker": {"PYTHON_CNB_GUNICORN_DEFAULTS.default": "platform"},
+			}))
+			Expect(result.Layers[1].LaunchEnv).To(Equal(packit.Environment{"PYTHON_CNB_GUNICORN_CONTROL_SOCKET.default": "true"}))
+			Expect(buffer.String()).To(ContainSubstring("For gunicorn (worker), exec.d adds --worker-tmp-dir /dev/shm"))
+		})
+
+		it("says that an older gunicorn of the app has no control socket", func() {
+			write(appDir, "Procfile", "web: gunicorn app:app\n")
+			t.Setenv("PYTHON_CNB_PACKAGES", "gunicorn==23.0.0")
+			result, err := build(ctx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(result.Layers).To(HaveLen(1))
+			Expect(result.Layers[0].LaunchEnv).To(BeEmpty())
+			Expect(result.Layers[0].ProcessLaunchEnv).To(HaveKey("web"))
 		})
 	})
 
 	context("the start layer", func() {
 		it.Before(func() {
 			write(appDir, "app.py", flask)
-			installer.probe.Gunicorn = "23.0.0"
+			installer.probe.Packages = []string{"gunicorn==23.0.0"}
 		})
 
-		it("records the exec.d program's digest and whether the web process runs gunicorn", func() {
+		it("records the exec.d program's digest and the processes' environment", func() {
 			result, err := build(ctx)
 			Expect(err).NotTo(HaveOccurred())
 			start := result.Layers[len(result.Layers)-1]
 			Expect(start.Metadata).To(HaveKeyWithValue("execd", "sha256:"+fmt.Sprintf("%x", sha256.Sum256([]byte("binary")))))
-			Expect(start.Metadata).To(HaveKeyWithValue("gunicorn", true))
+			Expect(start.Metadata).To(HaveKeyWithValue("env", "web=true"))
 		})
 
 		it("keeps it for launch only, without writing it again, while that is unchanged", func() {
 			first, err := build(ctx)
 			Expect(err).NotTo(HaveOccurred())
-			var content bytes.Buffer
-			Expect(toml.NewEncoder(&content).Encode(map[string]interface{}{"metadata": first.Layers[len(first.Layers)-1].Metadata})).To(Succeed())
-			Expect(os.RemoveAll(filepath.Join(layersDir, "start"))).To(Succeed())
-			write(layersDir, "start.toml", content.String())
+			storeMetadata(first.Layers[len(first.Layers)-1])
 			buffer.Reset()
 
 			result, err := build(ctx)
@@ -169,8 +230,8 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 			write(appDir, "app.py", flask)
 		})
 
-		it("uses the app's gunicorn and marks the web process for exec.d's gunicorn settings", func() {
-			installer.probe.Gunicorn = "23.0.0"
+		it("uses the app's gunicorn and marks the web process for all of exec.d's gunicorn settings", func() {
+			installer.probe.Packages = []string{"flask==3.1.0", "gunicorn==23.0.0"}
 			result, err := build(ctx)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(result.Launch.DirectProcesses).To(Equal(gunicornWeb))
@@ -180,6 +241,7 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 			Expect(start.ProcessLaunchEnv).To(Equal(map[string]packit.Environment{
 				"web": {"PYTHON_CNB_GUNICORN_DEFAULTS.default": "true"},
 			}))
+			Expect(start.LaunchEnv).To(BeEmpty(), "gunicorn 23 has no control socket")
 			Expect(installer.installs).To(BeEmpty())
 
 			log := buffer.String()
@@ -190,39 +252,63 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 			Expect(log).To(ContainSubstring("PYTHON_CNB_GUNICORN_DEFAULTS -> \"true\""))
 		})
 
-		it("installs the pinned gunicorn into its own layer when the app has none", func() {
+		it("compiles the module the web process imports", func() {
+			_, err := build(ctx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(checker.checks).To(Equal([][]string{{"app.py"}}))
+			Expect(buffer.String()).To(ContainSubstring("Compiling app.py, which the processes import first"))
+		})
+
+		it("installs the pinned gunicorn into the servers layer when the app has none, with a command that runs it", func() {
+			installer.probe.Packages = []string{"flask==3.1.0", "packaging==24.0"}
 			result, err := build(ctx)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(result.Launch.DirectProcesses).To(Equal(gunicornWeb))
 			Expect(result.Layers).To(HaveLen(2))
 
 			layer := result.Layers[0]
-			target := filepath.Join(layersDir, "gunicorn", "site-packages")
-			Expect(layer.Name).To(Equal("gunicorn"))
-			Expect(layer.Launch).To(BeTrue())
-			Expect(layer.Build).To(BeFalse())
-			Expect(layer.Cache).To(BeFalse())
-			Expect(installer.compiled).To(Equal([]string{filepath.Join(layersDir, "gunicorn", "site-packages")}))
+			target := filepath.Join(layersDir, "servers", "site-packages")
+			Expect(layer.Name).To(Equal("servers"))
+			Expect([]bool{layer.Launch, layer.Build, layer.Cache}).To(Equal([]bool{true, false, false}))
+			Expect(installer.compiled).To(Equal([]string{target}))
 			Expect(layer.LaunchEnv).To(Equal(packit.Environment{"PYTHONPATH.append": target, "PYTHONPATH.delim": ":"}))
-			Expect(layer.Metadata).To(Equal(map[string]interface{}{"gunicorn": "27.0.1", "python": python, "format": gunicorn.LayerFormat}))
-			Expect(installer.installs).To(Equal([][3]string{{"/layers/cpython/bin/python3", "27.0.1", target}}))
+			Expect(layer.Metadata).To(Equal(map[string]interface{}{
+				"servers": "gunicorn==27.0.1", "python": python, "format": gunicorn.LayerFormat,
+				"app-packages": plan.KeyOf("packages", "flask==3.1.0", "packaging==24.0"),
+			}))
+			Expect(installer.installs).To(Equal([]install{{"/layers/cpython/bin/python3", appDir,
+				[]string{"gunicorn==27.0.1"}, []string{"flask==3.1.0", "packaging==24.0"}, target}}))
 			Expect(filepath.Join(target, "gunicorn", "__init__.py")).To(BeARegularFile())
+			command, err := os.ReadFile(filepath.Join(layersDir, "servers", "bin", "gunicorn"))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(string(command)).To(HavePrefix("#!/bin/sh\n"))
+			Expect(string(command)).To(HaveSuffix("exec python -m gunicorn \"$@\"\n"))
 			Expect(result.Layers[1].Name).To(Equal("start"))
+			Expect(result.Layers[1].LaunchEnv).To(Equal(packit.Environment{"PYTHON_CNB_GUNICORN_CONTROL_SOCKET.default": "true"}))
 
 			log := buffer.String()
-			Expect(log).To(ContainSubstring("Installing gunicorn 27.0.1: the app's dependencies do not provide it (rebuilding layer: no cached layer)"))
+			Expect(log).To(ContainSubstring("Installing gunicorn==27.0.1: the app's dependencies do not provide them (rebuilding layer: no cached layer)"))
 			Expect(log).To(ContainSubstring("Completed in 0s"))
 			Expect(log).To(ContainSubstring("Configuring launch environment"))
 		})
 
-		it("reuses the gunicorn layer for launch only while gunicorn's and python's versions are the same", func() {
-			write(layersDir, "gunicorn.toml", "[metadata]\ngunicorn = \"27.0.1\"\npython = \""+python+"\"\nformat = \""+gunicorn.LayerFormat+"\"\n")
+		it("reuses the servers layer for launch only while the servers, python and the app's packages are the same", func() {
+			first, err := build(ctx)
+			Expect(err).NotTo(HaveOccurred())
+			storeMetadata(first.Layers[0])
+			buffer.Reset()
 			result, err := build(ctx)
 			Expect(err).NotTo(HaveOccurred())
-			Expect(installer.installs).To(BeEmpty())
-			Expect(result.Layers[0].Name).To(Equal("gunicorn"))
+			Expect(installer.installs).To(HaveLen(1))
+			Expect(result.Layers[0].Name).To(Equal("servers"))
 			Expect([]bool{result.Layers[0].Launch, result.Layers[0].Build, result.Layers[0].Cache}).To(Equal([]bool{true, false, false}))
-			Expect(buffer.String()).To(ContainSubstring("Reusing layer " + filepath.Join(layersDir, "gunicorn") + " for launch only (gunicorn 27.0.1)"))
+			Expect(buffer.String()).To(ContainSubstring("Reusing layer " + filepath.Join(layersDir, "servers") + " for launch only"))
+
+			installer.probe.Packages = []string{"flask==3.1.1"}
+			_, err = build(ctx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(installer.installs).To(HaveLen(2))
+			Expect(buffer.String()).To(ContainSubstring("app-packages changed"))
 		})
 
 		it("only warns when some files do not compile", func() {
@@ -233,60 +319,92 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 			Expect(buffer.String()).To(ContainSubstring("Error compiling 'bad.py'"))
 		})
 
+		it("serves an ASGI app with uvicorn-worker's worker, and installs what that needs", func() {
+			write(appDir, "app.py", fastapi)
+			result, err := build(ctx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(result.Launch.DirectProcesses).To(Equal([]packit.DirectProcess{{Type: "web",
+				Command: []string{"python", "-m", "gunicorn", "-k", "uvicorn_worker.UvicornWorker", "app:app"}, Default: true}}))
+			Expect(installer.installs[0].requirements).To(Equal([]string{"gunicorn==27.0.1", "uvicorn==0.54.0", "uvicorn-worker==0.4.0"}))
+			Expect(filepath.Join(layersDir, "servers", "bin", "uvicorn")).To(BeARegularFile())
+			Expect(filepath.Join(layersDir, "servers", "bin", "uvicorn-worker")).NotTo(BeAnExistingFile())
+		})
+
 		context("when the pip sub-buildpack lists the app's packages", func() {
-			it("uses the app's gunicorn without running python", func() {
+			it("takes them from it rather than from python", func() {
 				t.Setenv("PYTHON_CNB_PACKAGES", "flask==3.1.0 gunicorn==23.0.0")
+				installer.probe.Packages = nil // python on PATH is not the app's environment
 				result, err := build(ctx)
 				Expect(err).NotTo(HaveOccurred())
-				Expect(installer.probes).To(BeZero())
 				Expect(result.Layers).To(HaveLen(1))
 				Expect(buffer.String()).To(ContainSubstring("Using gunicorn 23.0.0 from the app's dependencies"))
 			})
 
 			it("installs gunicorn when the list lacks it", func() {
 				t.Setenv("PYTHON_CNB_PACKAGES", "flask==3.1.0")
-				installer.probe.Gunicorn = "23.0.0" // python on PATH is not the app's environment
+				installer.probe.Packages = []string{"gunicorn==23.0.0"}
 				result, err := build(ctx)
 				Expect(err).NotTo(HaveOccurred())
 				Expect(installer.installs).To(HaveLen(1))
-				Expect(result.Layers[0].Name).To(Equal("gunicorn"))
+				Expect(result.Layers[0].Name).To(Equal("servers"))
 			})
 		})
 
 		context("when CPython was kept for launch only", func() {
 			it.Before(func() {
-				Expect(os.Unsetenv("PYTHON_CNB_CPYTHON")).To(Succeed())
 				t.Setenv("PYTHON_CNB_PACKAGES", "flask==3.1.0")
 			})
 
-			it("reuses the gunicorn layer without running python", func() {
-				write(layersDir, "gunicorn.toml", "[metadata]\ngunicorn = \"27.0.1\"\npython = \""+python+"\"\nformat = \""+gunicorn.LayerFormat+"\"\n")
+			it("reuses the servers layer and compiles nothing, without running python", func() {
+				first, err := build(ctx)
+				Expect(err).NotTo(HaveOccurred())
+				storeMetadata(first.Layers[0])
+				Expect(os.Unsetenv("PYTHON_CNB_CPYTHON")).To(Succeed())
+				installer.probes, checker.checks = 0, nil
 				result, err := build(ctx)
 				Expect(err).NotTo(HaveOccurred())
 				Expect(installer.probes).To(BeZero())
-				Expect(installer.installs).To(BeEmpty())
+				Expect(checker.checks).To(BeEmpty())
+				Expect(installer.installs).To(HaveLen(1))
 				Expect(result.Layers[0].Metadata).To(HaveKeyWithValue("python", python))
 			})
 
-			it("fails, saying why, when gunicorn must be installed", func() {
-				write(layersDir, "gunicorn.toml", "[metadata]\ngunicorn = \"23.0.0\"\npython = \""+python+"\"\nformat = \""+gunicorn.LayerFormat+"\"\n")
+			it("reuses the servers layer when the app's packages are not listed either", func() {
+				first, err := build(ctx)
+				Expect(err).NotTo(HaveOccurred())
+				storeMetadata(first.Layers[0])
+				Expect(os.Unsetenv("PYTHON_CNB_CPYTHON")).To(Succeed())
+				Expect(os.Unsetenv("PYTHON_CNB_PACKAGES")).To(Succeed())
+				result, err := build(ctx)
+				Expect(err).NotTo(HaveOccurred())
+				Expect(result.Layers[0].Name).To(Equal("servers"))
+				Expect(installer.installs).To(HaveLen(1))
+			})
+
+			it("fails, saying why, when the servers must be installed", func() {
+				Expect(os.Unsetenv("PYTHON_CNB_CPYTHON")).To(Succeed())
+				write(layersDir, "servers.toml", "[metadata]\nservers = \"gunicorn==23.0.0\"\npython = \""+python+"\"\nformat = \""+gunicorn.LayerFormat+"\"\n")
 				_, err := build(ctx)
-				Expect(err).To(MatchError(ContainSubstring(`gunicorn must be installed (gunicorn changed from "23.0.0" to "27.0.1"), but the cpython buildpack kept CPython for launch only`)))
+				Expect(err).To(MatchError(ContainSubstring(`The servers must be installed (servers changed from "gunicorn==23.0.0" to "gunicorn==27.0.1"; app-packages changed`)))
+				Expect(err).To(MatchError(ContainSubstring("but the cpython buildpack kept CPython for launch only")))
 			})
 		})
 
 		it("reinstalls when python changed, and says so", func() {
-			write(layersDir, "gunicorn.toml", "[metadata]\ngunicorn = \"27.0.1\"\npython = \"3.12.1\"\nformat = \""+gunicorn.LayerFormat+"\"\n")
-			write(layersDir, "gunicorn/site-packages/stale.txt", "")
-			_, err := build(ctx)
+			first, err := build(ctx)
 			Expect(err).NotTo(HaveOccurred())
-			Expect(installer.installs).To(HaveLen(1))
-			Expect(filepath.Join(layersDir, "gunicorn", "site-packages", "stale.txt")).NotTo(BeAnExistingFile())
-			Expect(buffer.String()).To(ContainSubstring(`(rebuilding layer: python changed from "3.12.1" to "` + python + `")`))
+			storeMetadata(first.Layers[0])
+			write(layersDir, "servers/site-packages/stale.txt", "")
+			installer.probe.Python = "3.13.2"
+			_, err = build(ctx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(installer.installs).To(HaveLen(2))
+			Expect(filepath.Join(layersDir, "servers", "site-packages", "stale.txt")).NotTo(BeAnExistingFile())
+			Expect(buffer.String()).To(ContainSubstring(`(rebuilding layer: python changed from "` + python + `" to "3.13.2")`))
 		})
 
 		it("says that gunicorn.conf.py is honoured", func() {
-			installer.probe.Gunicorn = "23.0.0"
+			installer.probe.Packages = []string{"gunicorn==23.0.0"}
 			write(appDir, "gunicorn.conf.py", "bind = '0.0.0.0:5000'\n")
 			_, err := build(ctx)
 			Expect(err).NotTo(HaveOccurred())
@@ -317,44 +435,71 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 			Expect(err).To(MatchError(ContainSubstring("this buildpack lacks its exec.d program bin/execd (scripts/build.sh builds it): ")))
 		})
 
-		context("providing gunicorn", func() {
+		context("the modules the processes import", func() {
+			it.Before(func() {
+				write(appDir, "main.py", "from fastapi import FastAPI\napp = FastAPI()\n@app.get('/')\ndef index()\n    return {}\n")
+			})
+
+			it("fails on a syntax error, naming the file and line, before installing anything", func() {
+				checker.found = []gunicorn.SyntaxError{{File: "main.py", Line: 4, Offset: 12, Text: "def index()", Msg: "expected ':'", Type: "SyntaxError"}}
+				_, err := build(ctx)
+				Expect(errs.IsUser(err)).To(BeTrue())
+				Expect(err).To(MatchError("main.py, line 4: SyntaxError: expected ':'\n\n  def index()\n             ^\n\n" +
+					"To fix: correct main.py: the app's process imports it when the container starts, and would exit; it was compiled, not run, with the app's Python"))
+				Expect(installer.installs).To(BeEmpty())
+			})
+
+			it("names the file alone when python gives no line", func() {
+				checker.found = []gunicorn.SyntaxError{{File: "main.py", Msg: "source code string cannot contain null bytes", Type: "ValueError"}}
+				_, err := build(ctx)
+				Expect(err).To(MatchError(HavePrefix("main.py: ValueError: source code string cannot contain null bytes\n\nTo fix:")))
+			})
+
+			it("returns the checker's error", func() {
+				checker.err = errors.New("running python to compile main.py: exit status 1")
+				_, err := build(ctx)
+				Expect(err).To(MatchError("running python to compile main.py: exit status 1"))
+			})
+		})
+
+		context("providing the servers", func() {
 			it.Before(func() {
 				write(appDir, "app.py", flask)
 			})
 
 			it("returns the probe's error", func() {
-				installer.probeErr = errors.New("running python to look for gunicorn: exit status 1")
+				installer.probeErr = errors.New("running python to list the app's packages: exit status 1")
 				_, err := build(ctx)
-				Expect(err).To(MatchError("running python to look for gunicorn: exit status 1"))
+				Expect(err).To(MatchError("running python to list the app's packages: exit status 1"))
 			})
 
-			it("fails when the gunicorn layer's metadata cannot be read", func() {
-				write(layersDir, "gunicorn.toml", "not toml [")
+			it("fails when the servers layer's metadata cannot be read", func() {
+				write(layersDir, "servers.toml", "not toml [")
 				_, err := build(ctx)
-				Expect(err).To(MatchError(ContainSubstring("opening the gunicorn layer: failed to parse layer content metadata")))
+				Expect(err).To(MatchError(ContainSubstring("opening the servers layer: failed to parse layer content metadata")))
 			})
 
 			it("fails when the cached metadata has the wrong shape", func() {
-				write(layersDir, "gunicorn.toml", "[metadata]\npython = 3\n")
+				write(layersDir, "servers.toml", "[metadata]\npython = 3\n")
 				_, err := build(ctx)
 				Expect(err).To(MatchError(ContainSubstring("decoding cached layer metadata")))
 			})
 
 			it("returns the install's error", func() {
-				installer.installErr = errors.New("Could not install gunicorn 27.0.1 with pip (exit status 1)")
+				installer.installErr = errors.New("Could not install gunicorn==27.0.1 with pip (exit status 1)")
 				_, err := build(ctx)
-				Expect(err).To(MatchError("Could not install gunicorn 27.0.1 with pip (exit status 1)"))
+				Expect(err).To(MatchError("Could not install gunicorn==27.0.1 with pip (exit status 1)"))
 			})
 
-			it("fails when the gunicorn layer cannot be reset", func() {
+			it("fails when the servers layer cannot be reset", func() {
 				if os.Geteuid() == 0 {
 					t.Skip("root removes anything")
 				}
-				write(layersDir, "gunicorn/site-packages/x", "")
-				Expect(os.Chmod(filepath.Join(layersDir, "gunicorn", "site-packages"), 0o500)).To(Succeed())
-				defer os.Chmod(filepath.Join(layersDir, "gunicorn", "site-packages"), 0o755)
+				write(layersDir, "servers/site-packages/x", "")
+				Expect(os.Chmod(filepath.Join(layersDir, "servers", "site-packages"), 0o500)).To(Succeed())
+				defer os.Chmod(filepath.Join(layersDir, "servers", "site-packages"), 0o755)
 				_, err := build(ctx)
-				Expect(err).To(MatchError(ContainSubstring("resetting the gunicorn layer")))
+				Expect(err).To(MatchError(ContainSubstring("resetting the servers layer")))
 			})
 		})
 

@@ -22,31 +22,45 @@ const (
 	// WebProcess is the default process's type.
 	WebProcess = "web"
 
-	// WSGIFile in a package directory marks a Django project; DjangoDepth is
-	// how many directory levels below the root are searched for it.
+	// WSGIFile in a package directory marks a Django project, and so does
+	// ASGIFile; DjangoDepth is how many directory levels below the root are
+	// searched for them.
 	WSGIFile    = "wsgi.py"
+	ASGIFile    = "asgi.py"
 	DjangoDepth = 3
 
-	// GunicornVersion is installed when the app's dependencies do not
-	// provide gunicorn.
-	GunicornVersion = "27.0.1"
+	// DisableASGIEnv turns ASGI detection off (Oryx's setting): every app
+	// object is served as WSGI, and a Django asgi.py is not looked at.
+	DisableASGIEnv = "DISABLE_FASTAPI_DETECTION"
 
-	// GunicornLayer holds that gunicorn (launch, cache); StartLayer holds the
-	// exec.d program (launch).
-	GunicornLayer = "gunicorn"
-	StartLayer    = "start"
+	// ASGIWorker is the gunicorn worker class that serves ASGI apps.
+	ASGIWorker = "uvicorn_worker.UvicornWorker"
+
+	// FactoryName is the app factory gunicorn calls (module:create_app()),
+	// as in Flask's tutorial.
+	FactoryName = "create_app"
+
+	// PyprojectFile may declare the project's scripts.
+	PyprojectFile = "pyproject.toml"
+
+	// ServersLayer holds the servers the app's environment lacks (launch);
+	// StartLayer holds the exec.d program (launch).
+	ServersLayer = "servers"
+	StartLayer   = "start"
 
 	// ExecDPath is the exec.d program inside this buildpack.
 	ExecDPath = "bin/execd"
 )
 
-// WSGIModules are the files searched, in order, for a module-level WSGI
-// callable: the four Oryx documents, then the ones its code also tries.
-var WSGIModules = []string{"application.py", "app.py", "index.py", "server.py", "run.py", "wsgi.py"}
+// AppModules are the files at the app's root searched, in order, for an
+// app object or factory: the four Oryx documents, the two its code also
+// tries, then main.py and the other files of Oryx's FastAPI list.
+var AppModules = []string{"application.py", "app.py", "index.py", "server.py", "run.py", "wsgi.py", "main.py", "asgi.py", "api.py"}
 
-// WSGICallables are the names a WSGI callable may have, preferred first.
-var WSGICallables = []string{"app", "application"}
+// OryxModules are the first AppModules: one of them without an app object
+// fails the build when nothing else says how to start the app, as Oryx
+// would serve it and fail.
+var OryxModules = AppModules[:6]
 
-// ScriptModules are further files run with python when they run themselves
-// (`if __name__ == "__main__":`) and nothing above says how to start the app.
-var ScriptModules = []string{"main.py"}
+// AppNames are the names an app object may have, preferred first.
+var AppNames = []string{"app", "application"}

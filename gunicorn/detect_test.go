@@ -32,8 +32,14 @@ func testDetect(t *testing.T, context spec.G, it spec.S) {
 
 	requiresCPythonAtLaunch := packit.BuildPlan{
 		Requires: []packit.BuildPlanRequirement{{Name: "cpython", Metadata: map[string]interface{}{"launch": true, "build": true,
-			"build-key": plan.KeyOf("gunicorn", gunicorn.GunicornVersion, gunicorn.LayerFormat, "false")}}},
+			"build-key": plan.KeyOf("start", gunicorn.LayerFormat, "")}}},
 	}
+
+	it.Before(func() {
+		t.Setenv("BP_PYTHON_START_COMMAND", "")
+		t.Setenv("PYTHON_STARTUP_COMMAND", "")
+		t.Setenv("DISABLE_FASTAPI_DETECTION", "")
+	})
 
 	context("the build key", func() {
 		key := func() interface{} {
@@ -41,15 +47,40 @@ func testDetect(t *testing.T, context spec.G, it spec.S) {
 			Expect(err).NotTo(HaveOccurred())
 			return result.Plan.Requires[0].Metadata.(map[string]interface{})["build-key"]
 		}
+		source := func(rel, content string) {
+			Expect(os.WriteFile(filepath.Join(workingDir, rel), []byte(content), 0o644)).To(Succeed())
+		}
 
-		it("changes when the web process starts running gunicorn", func() {
-			t.Setenv("BP_PYTHON_START_COMMAND", "")
-			t.Setenv("PYTHON_STARTUP_COMMAND", "")
-			Expect(os.WriteFile(filepath.Join(workingDir, "main.py"), []byte("if __name__ == '__main__':\n    pass\n"), 0o644)).To(Succeed())
+		it("changes when the web process starts running gunicorn, or serves ASGI rather than WSGI", func() {
+			source("main.py", "if __name__ == '__main__':\n    pass\n")
 			script := key()
-			Expect(os.WriteFile(filepath.Join(workingDir, "app.py"), []byte("def app(environ, start_response):\n    pass\n"), 0o644)).To(Succeed())
-			Expect(key()).NotTo(Equal(script))
-			Expect(key()).To(Equal(plan.KeyOf("gunicorn", gunicorn.GunicornVersion, gunicorn.LayerFormat, "true")))
+			source("app.py", "def app(environ, start_response):\n    pass\n")
+			wsgi := key()
+			Expect(wsgi).NotTo(Equal(script))
+			Expect(wsgi).To(HavePrefix("start:"))
+			source("app.py", "async def app(scope, receive, send):\n    pass\n")
+			Expect(key()).NotTo(Equal(wsgi))
+			t.Setenv("DISABLE_FASTAPI_DETECTION", "true")
+			Expect(key()).NotTo(Equal(wsgi), "the module changed")
+			source("app.py", "def app(environ, start_response):\n    pass\n")
+			Expect(key()).To(Equal(wsgi))
+		})
+
+		it("changes when a module the processes import first changes, and not for other files", func() {
+			source("app.py", "def app(environ, start_response):\n    pass\n")
+			before := key()
+			source("helpers.py", "x = 1\n")
+			Expect(key()).To(Equal(before))
+			source("app.py", "def app(environ, start_response):\n    return []\n")
+			Expect(key()).NotTo(Equal(before))
+		})
+
+		it("changes when a Procfile names another server", func() {
+			source("api.py", "")
+			source("Procfile", "web: uvicorn api:app\n")
+			uvicorn := key()
+			source("Procfile", "web: hypercorn api:app\n")
+			Expect(key()).NotTo(Equal(uvicorn))
 		})
 
 		it("is left out when the start command cannot be decided, so that the build says why", func() {
@@ -101,6 +132,13 @@ func testDetect(t *testing.T, context spec.G, it spec.S) {
 			write("node_modules/x/setup.py")
 			_, err := detect(packit.DetectContext{WorkingDir: workingDir})
 			Expect(err).To(MatchError(packit.Fail.WithMessage("no runtime.txt and no *.py file at the app's root or below it")))
+		})
+
+		it("refuses a DISABLE_FASTAPI_DETECTION that is not a boolean", func() {
+			write("app.py")
+			t.Setenv("DISABLE_FASTAPI_DETECTION", "maybe")
+			_, err := detect(packit.DetectContext{WorkingDir: workingDir})
+			Expect(err).To(MatchError(ContainSubstring(`DISABLE_FASTAPI_DETECTION="maybe" is not a boolean`)))
 		})
 
 		it("refuses a DISABLE_RECURSIVE_LOOKUP that is not a boolean", func() {

@@ -26,7 +26,7 @@ func testDjango(t *testing.T, context spec.G, it spec.S) {
 		Expect(os.WriteFile(path, nil, 0o644)).To(Succeed())
 	}
 	find := func() string {
-		dir, err := gunicorn.FindDjango(appDir)
+		dir, err := gunicorn.FindDjango(appDir, true)
 		Expect(err).NotTo(HaveOccurred())
 		return dir
 	}
@@ -51,6 +51,15 @@ func testDjango(t *testing.T, context spec.G, it spec.S) {
 		Expect(os.RemoveAll(filepath.Join(appDir, "src"))).To(Succeed())
 		write("a/b/c/d/wsgi.py")
 		Expect(find()).To(BeEmpty())
+	})
+
+	it("finds asgi.py too, unless told not to", func() {
+		write("zeta/wsgi.py")
+		write("mysite/asgi.py")
+		Expect(find()).To(Equal("mysite"))
+		dir, err := gunicorn.FindDjango(appDir, false)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(dir).To(Equal("zeta"))
 	})
 
 	it("ignores wsgi.py at the root", func() {
@@ -91,7 +100,7 @@ func testDjango(t *testing.T, context spec.G, it spec.S) {
 
 	context("failure cases", func() {
 		it("fails when the app's root cannot be read", func() {
-			_, err := gunicorn.FindDjango(filepath.Join(appDir, "missing"))
+			_, err := gunicorn.FindDjango(filepath.Join(appDir, "missing"), true)
 			Expect(err).To(MatchError(ContainSubstring("looking for wsgi.py: open " + filepath.Join(appDir, "missing"))))
 		})
 	})
