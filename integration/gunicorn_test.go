@@ -24,8 +24,8 @@ func testGunicorn(t *testing.T, context spec.G, it spec.S) {
 		image := imageName(t)
 		source := app(t, "flask", nil)
 		logs := mustBuild(t, image, source, suite.buildpack)
-		Expect(logs).To(ContainSubstring("Found app.py, defining the WSGI callable app"))
-		Expect(logs).To(ContainSubstring("Installing gunicorn 27.0.1: the app's dependencies do not provide it"))
+		Expect(logs).To(ContainSubstring("Found app.py, defining the app object app (WSGI: made by flask.Flask(…))"))
+		Expect(logs).To(ContainSubstring("Installing gunicorn==27.0.1: the app's dependencies do not provide them"))
 		Expect(logs).To(ContainSubstring("web (default): python -m gunicorn app:app"))
 
 		port, id := start(t, image)
@@ -40,13 +40,21 @@ func testGunicorn(t *testing.T, context spec.G, it spec.S) {
 		Eventually(func() int { return strings.Count(logsOf(t, id), "Booting worker") }, 20*time.Second).Should(Equal(3))
 		Expect(logsOf(t, id)).To(ContainSubstring("3 gunicorn workers for 1 CPU"))
 
-		first := layerSHA(t, image, gunicornID, "gunicorn")
+		// a read-only root, and an arbitrary uid: gunicorn needs a writable
+		// place for its workers' heartbeat files and its control socket
+		for _, args := range [][]string{{"--read-only"}, {"--read-only", "--user", "1234:0"}} {
+			port, id := start(t, image, args...)
+			Expect(facts(t, port)["uid"]).NotTo(BeNil())
+			Expect(logsOf(t, id)).NotTo(ContainSubstring("Control server error"))
+		}
+
+		first := layerSHA(t, image, gunicornID, "servers")
 		logs = mustBuild(t, image, source, suite.buildpack)
-		Expect(logs).To(ContainSubstring("Reusing layer /layers/python-cnb_gunicorn/gunicorn for launch only"))
-		Expect(layerSHA(t, image, gunicornID, "gunicorn")).To(Equal(first))
+		Expect(logs).To(ContainSubstring("Reusing layer /layers/python-cnb_gunicorn/servers for launch only"))
+		Expect(layerSHA(t, image, gunicornID, "servers")).To(Equal(first))
 	})
 
-	it("serves a Django project with gunicorn and its collected static files with WhiteNoise", func() {
+	it("serves a Django project with gunicorn and its collected static files with WhiteNoise, then through asgi.py when the settings ask", func() {
 		image := imageName(t)
 		source := app(t, "django", nil)
 		logs := mustBuild(t, image, source, suite.buildpack)
@@ -58,6 +66,20 @@ func testGunicorn(t *testing.T, context spec.G, it spec.S) {
 		Expect(get(t, port)).To(ContainSubstring("hello from django"))
 		Expect(getPath(t, port, "/static/site.css")).To(ContainSubstring("python-cnb static file"))
 		Expect(dockerRun(image, "ls", "/workspace/staticfiles")).To(ContainSubstring("site.css"))
+
+		// ASGI: the settings name the asgi.py application
+		settings, err := os.ReadFile(filepath.Join(source, "mysite", "settings.py"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(writeFile(filepath.Join(source, "mysite", "settings.py"), string(settings)+"\nASGI_APPLICATION = \"mysite.asgi.application\"\n")).To(Succeed())
+		Expect(writeFile(filepath.Join(source, "mysite", "asgi.py"), "import os\n\nfrom django.core.asgi import get_asgi_application\n\n"+
+			"os.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", \"mysite.settings\")\n\napplication = get_asgi_application()\n")).To(Succeed())
+		logs = mustBuild(t, image, source, suite.buildpack)
+		Expect(logs).To(ContainSubstring("Found mysite/asgi.py (Django), serving ASGI: mysite/settings.py sets ASGI_APPLICATION"))
+		Expect(logs).To(ContainSubstring("web (default): python -m gunicorn -k uvicorn_worker.UvicornWorker mysite.asgi:application"))
+		port, id := start(t, image)
+		Expect(get(t, port)).To(ContainSubstring("hello from django"))
+		Expect(getPath(t, port, "/static/site.css")).To(ContainSubstring("python-cnb static file"))
+		Expect(logsOf(t, id)).To(ContainSubstring("Using worker: uvicorn_worker.UvicornWorker"))
 	})
 
 	it("skips collectstatic with DISABLE_COLLECTSTATIC=true and says so", func() {
@@ -74,7 +96,7 @@ func testGunicorn(t *testing.T, context spec.G, it spec.S) {
 		image := imageName(t)
 		source := app(t, "wsgiapp", map[string]string{"requirements.txt": "gunicorn\n"})
 		logs := mustBuild(t, image, source, suite.buildpack)
-		Expect(logs).To(ContainSubstring("Found application.py, defining the WSGI callable application"))
+		Expect(logs).To(ContainSubstring("Found application.py, defining the app object application (WSGI: def application(…))"))
 		Expect(logs).To(MatchRegexp(`Using gunicorn [0-9.]+ from the app's dependencies`))
 		Expect(get(t, serve(t, image))).To(Equal("hello from application.py as uid 1000\n"))
 	})
@@ -140,7 +162,7 @@ func testGunicorn(t *testing.T, context spec.G, it spec.S) {
 			source := app(t, "plain", map[string]string{"app.py": "import os\nprint(os.getcwd())\n"})
 			logs, err := build(t, imageName(t), source, suite.buildpack)
 			Expect(err).To(HaveOccurred())
-			Expect(logs).To(ContainSubstring("app.py defines no WSGI callable named app or application"))
+			Expect(logs).To(ContainSubstring("app.py defines no app object named app or application and no create_app factory"))
 		})
 
 		it("stops the container with the setting's name when the worker count is not a number", func() {

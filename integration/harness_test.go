@@ -227,9 +227,10 @@ func fixtureName(version string) string {
 }
 
 // dockerRunEnv runs the image's default process with extra environment
-// variables, in the foreground, and returns its output.
-func dockerRunEnv(image string, env []string) (string, error) {
-	args := []string{"run", "--rm", "--network", "none"}
+// variables and docker run arguments, in the foreground, and returns its
+// output.
+func dockerRunEnv(image string, env []string, dockerArgs ...string) (string, error) {
+	args := append([]string{"run", "--rm", "--network", "none"}, dockerArgs...)
 	for _, e := range env {
 		args = append(args, "-e", e)
 	}

@@ -99,6 +99,7 @@ func TestIntegration(t *testing.T) {
 	s("CPython", testCPython)
 	s("pip", testPip)
 	s("gunicorn", testGunicorn)
+	s("start", testStart)
 	s("hooks", testHooks)
 	s("conda", testConda)
 	s.Run(t)
