@@ -118,8 +118,10 @@ func BuildWith(installer ServerInstaller, checker ModuleChecker, clock chronos.C
 		var layers []packit.Layer
 		if len(start.Servers) > 0 {
 			logger.Process("Providing the servers the processes run: %s", strings.Join(start.Servers, ", "))
+			// python is asked only when the installer did not list the
+			// app's packages, or something must be installed
 			var probe *Probe
-			if havePython {
+			if havePython && (!app.known || len(missingServers(start, app)) > 0) {
 				p, err := installer.Probe(context.WorkingDir)
 				if err != nil {
 					return packit.BuildResult{}, err
@@ -221,13 +223,11 @@ func provideServers(context packit.BuildContext, start Start, app appPackages, p
 	if app.known {
 		metadata.AppPackages = plan.KeyOf("packages", app.list...)
 		for _, name := range start.Servers {
-			server, _ := ServerNamed(name)
 			if version := app.version(name); version != "" {
 				logger.Subprocess("Using %s %s from the app's dependencies", name, version)
-				continue
 			}
-			missing = append(missing, server)
 		}
+		missing = missingServers(start, app)
 	} else {
 		// Without Python at build, the cpython layer was kept for launch
 		// only, which it is only when CPython and this buildpack's build
@@ -300,6 +300,18 @@ func provideServers(context packit.BuildContext, start Start, app appPackages, p
 	}
 	logger.EnvironmentVariables(layer)
 	return &layer, nil
+}
+
+// missingServers are the servers the processes run that the app's packages
+// lack.
+func missingServers(start Start, app appPackages) []Server {
+	var missing []Server
+	for _, name := range start.Servers {
+		if server, ok := ServerNamed(name); ok && app.version(name) == "" {
+			missing = append(missing, server)
+		}
+	}
+	return missing
 }
 
 // writeCommands writes, for each server that provides a command, a script

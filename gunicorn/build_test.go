@@ -331,11 +331,12 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 		})
 
 		context("when the pip sub-buildpack lists the app's packages", func() {
-			it("takes them from it rather than from python", func() {
+			it("takes them from it rather than from python, which it does not ask when nothing is missing", func() {
 				t.Setenv("PYTHON_CNB_PACKAGES", "flask==3.1.0 gunicorn==23.0.0")
 				installer.probe.Packages = nil // python on PATH is not the app's environment
 				result, err := build(ctx)
 				Expect(err).NotTo(HaveOccurred())
+				Expect(installer.probes).To(BeZero())
 				Expect(result.Layers).To(HaveLen(1))
 				Expect(buffer.String()).To(ContainSubstring("Using gunicorn 23.0.0 from the app's dependencies"))
 			})

@@ -275,11 +275,9 @@ func findAppObject(appDir string, asgi bool, logger scribe.Emitter) (start Start
 			return Start{}, nil, err
 		}
 		if !ok {
-			if m, _ := r.module(file); m != nil {
+			if m, _ := r.module(file); m != nil && contains(AppModules, file) {
 				logger.Subprocess("%s defines no app object named %s, and no %s factory, at module level", file, strings.Join(AppNames, " or "), FactoryName)
-				if contains(AppModules, file) {
-					without = append(without, file)
-				}
+				without = append(without, file)
 			}
 			continue
 		}

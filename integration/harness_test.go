@@ -140,6 +140,14 @@ func logsOf(t *testing.T, id string) string {
 // getPath requests path until the app answers 200 and returns the body.
 func getPath(t *testing.T, port int, path string) string {
 	t.Helper()
+	_, body := request(t, port, path, func(status int) bool { return status == http.StatusOK })
+	return body
+}
+
+// request requests path until the app's answer has a status accept takes
+// (for up to 30 s), and returns the status and body.
+func request(t *testing.T, port int, path string, accept func(status int) bool) (int, string) {
+	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	var last error
 	for time.Now().Before(deadline) {
@@ -147,8 +155,8 @@ func getPath(t *testing.T, port int, path string) string {
 		if err == nil {
 			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return string(body)
+			if accept(resp.StatusCode) {
+				return resp.StatusCode, string(body)
 			}
 			last = fmt.Errorf("status %d: %s", resp.StatusCode, body)
 		} else {
@@ -157,7 +165,7 @@ func getPath(t *testing.T, port int, path string) string {
 		time.Sleep(200 * time.Millisecond)
 	}
 	t.Fatalf("the app on port %d did not answer %s: %v", port, path, last)
-	return ""
+	return 0, ""
 }
 
 // get requests / until the app answers 200 (for up to 30 s) and returns the body.

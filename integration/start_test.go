@@ -1,7 +1,6 @@
 package integration_test
 
 import (
-	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -148,17 +147,6 @@ func testStart(t *testing.T, context spec.G, it spec.S) {
 // returns the status code.
 func statusOf(t *testing.T, port int, path string) int {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	var last error
-	for time.Now().Before(deadline) {
-		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d%s", port, path))
-		if err == nil {
-			resp.Body.Close()
-			return resp.StatusCode
-		}
-		last = err
-		time.Sleep(200 * time.Millisecond)
-	}
-	t.Fatalf("the app on port %d did not answer %s: %v", port, path, last)
-	return 0
+	status, _ := request(t, port, path, func(int) bool { return true })
+	return status
 }

@@ -9,6 +9,9 @@
 #                           exporting to a Docker daemon, the lifecycle re-reads and re-compresses
 #                           every reused launch layer from its launch cache)
 #   start to first 200  vs  gunicorn started on the host from the floor's venv, same app
+#   ASGI start          vs  uvicorn started on the host from a venv with the same packages: a
+#                           FastAPI app the image serves with gunicorn and uvicorn-worker, both
+#                           installed by the buildpack (target <= 1.0x)
 # The no-change rebuild is also measured publishing to a registry (pack build --publish, as
 # kpack and CI platforms do) against the do-nothing buildpack doing the same: an in-memory
 # registry on loopback, go-containerregistry's cmd/registry, built into .tools/bin.
@@ -27,7 +30,7 @@ bash scripts/setup.sh >/dev/null
 bash scripts/build.sh >/dev/null
 
 work="$(mktemp -d)"
-trap 'kill "${server:-}" "${registry:-}" 2>/dev/null; docker volume ls -q --filter name=pack-cache-localhost | xargs -r docker volume rm -f >/dev/null 2>&1; rm -rf "$work"; docker image rm -f python-cnb-bench/app python-cnb-bench/floor python-cnb-bench/builder-ours python-cnb-bench/builder-floor python-cnb-bench/floor-sized python-cnb-bench/builder-floor-sized >/dev/null 2>&1 || true' EXIT
+trap 'kill "${server:-}" "${registry:-}" 2>/dev/null; docker volume ls -q --filter name=pack-cache-localhost | xargs -r docker volume rm -f >/dev/null 2>&1; rm -rf "$work"; docker image rm -f python-cnb-bench/app python-cnb-bench/floor python-cnb-bench/builder-ours python-cnb-bench/builder-floor python-cnb-bench/floor-sized python-cnb-bench/builder-floor-sized python-cnb-bench/asgi >/dev/null 2>&1 || true' EXIT
 
 # The buildpack with the newest locally assembled CPython, served on loopback as the
 # upstream downloads would be.
@@ -226,4 +229,32 @@ print(f"no-change rebuild: {r:6.2f}s  floor {fr:6.2f}s  ratio {r/fr:4.2f}x  (tar
 print(f"                   {r:6.2f}s  floor keeping the same CPython ({floor_size/1e6:.0f} MB; ours {size/1e6:.0f} MB) {fz:6.2f}s  ratio {r/fz:4.2f}x")
 print(f"  publishing:      {pr:6.2f}s  floor {fpr:6.2f}s  ratio {pr/fpr:4.2f}x  (target <= 1.20x)")
 print(f"start to first 200: {s:5.2f}s  floor {fs:6.2f}s  ratio {s/fs:4.2f}x  (target <= 1.20x)")
+PY
+
+# ASGI start: a FastAPI app whose requirements name no server. The image runs gunicorn with
+# uvicorn-worker's worker, which the buildpack installs; the floor is uvicorn alone, started on
+# the host from a venv with the same CPython, fastapi and the uvicorn the buildpack pins.
+asgi_app="$work/asgi-app"
+mkdir -p "$asgi_app"
+cp integration/testdata/fastapi/main.py integration/testdata/fastapi/requirements.txt "$asgi_app/"
+uvicorn_pin="$(sed -n 's/.*Distribution: "uvicorn", Version: "\([^"]*\)".*/\1/p' gunicorn/servers.go)"
+pack build python-cnb-bench/asgi --path "$asgi_app" --builder python-cnb-bench/builder-ours --lifecycle-image "$LIFECYCLE_IMAGE" \
+  --pull-policy never --trust-builder --network host >"$work/asgi.log" 2>&1 || { tail -30 "$work/asgi.log" >&2; exit 1; }
+grep -q "uvicorn_worker.UvicornWorker main:app" "$work/asgi.log" || { echo "bench: the FastAPI app is not served as ASGI" >&2; exit 1; }
+"$python" -m venv --without-pip "$work/asgi-venv"
+env -u PIP_FIND_LINKS "$python" -m pip --python "$work/asgi-venv/bin/python" install -q --no-cache-dir --prefer-binary \
+  -r "$asgi_app/requirements.txt" "uvicorn==$uvicorn_pin"
+asgi_floor=() asgi=()
+for run in $(seq 1 "$runs"); do
+  port_app="$(free_port)"
+  asgi_floor+=("$(cd "$asgi_app" && first_200 "$work/asgi-venv/bin/python" -m uvicorn --port "$port_app" main:app)")
+  asgi+=("$(first_200 docker run --rm --name python-cnb-bench-asgi --network host -e PORT="$port_app" python-cnb-bench/asgi)")
+  docker rm -f python-cnb-bench-asgi >/dev/null 2>&1 || true
+  echo "ASGI run $run: floor start ${asgi_floor[-1]}s, start ${asgi[-1]}s"
+done
+volumes asgi
+python3 - "$(median "${asgi_floor[@]}")" "$(median "${asgi[@]}")" <<'PY'
+import sys
+fs, s = map(float, sys.argv[1:])
+print(f"ASGI start to first 200: {s:5.2f}s  floor {fs:6.2f}s (uvicorn on the host)  ratio {s/fs:4.2f}x  (target <= 1.00x)")
 PY
