@@ -16,6 +16,7 @@ import (
 	"github.com/python-cnb/buildpack/internal/errs"
 	"github.com/python-cnb/buildpack/internal/layermeta"
 	"github.com/python-cnb/buildpack/internal/plan"
+	"github.com/python-cnb/buildpack/internal/settings"
 )
 
 // DependencyInstaller unpacks a dependency archive into a layer and reports
@@ -56,7 +57,7 @@ func Build(installer DependencyInstaller, compiler bytecode.Compiling, clock chr
 		logger.Title("%s %s", context.BuildpackInfo.Name, context.BuildpackInfo.Version)
 
 		logger.Process("Resolving CPython version")
-		arch := TargetArch()
+		arch := settings.TargetArch()
 		deps, err := LoadDependencies(filepath.Join(context.CNBPath, "buildpack.toml"), arch)
 		if err != nil {
 			return packit.BuildResult{}, err

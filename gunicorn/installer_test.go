@@ -100,8 +100,8 @@ func testInstaller(t *testing.T, context spec.G, it spec.S) {
 			Expect(err).NotTo(HaveOccurred())
 			Expect(python.Names).To(Equal([]string{"/layers/cpython/bin/python3"}))
 			args := python.Executions[0].Args
-			Expect(args[0]).To(Equal("-c"))
-			Expect(args[1]).To(ContainSubstring("UNCHECKED_HASH"))
+			Expect(args[:2]).To(Equal([]string{"-I", "-c"}))
+			Expect(args[2]).To(ContainSubstring("UNCHECKED_HASH"))
 			Expect(args[len(args)-1]).To(Equal("/layers/gunicorn/site-packages"))
 		})
 	})

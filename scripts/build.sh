@@ -29,12 +29,15 @@ for descriptor in "$ROOT"/*/buildpack.toml; do
   mkdir -p "$dir/bin"
   install -m 0755 "$out/detect" "$out/build" "$dir/bin/"
   echo "built $(basename "$dir")/bin/{detect,build} for $target"
-  # programs of this sub-buildpack alone (exec.d), from <dir>/cmd/<name>
-  for cmd in "$dir"/cmd/*/; do
-    [[ -d "$cmd" ]] || continue
-    name="$(basename "$cmd")"
+  # its other programs (exec.d): each bin/<name> that include-files lists, built from
+  # <dir>/cmd/<name>, or from cmd/<name> at the root for programs several sub-buildpacks share
+  for name in $(grep -o '"bin/[^"]*"' "$descriptor" | tr -d '"' | sed 's|^bin/||'); do
+    [[ "$name" == detect || "$name" == build ]] && continue
+    src="$dir/cmd/$name"
+    [[ -d "$src" ]] || src="$ROOT/cmd/$name"
+    [[ -d "$src" ]] || { echo "$descriptor lists bin/$name, but there is no cmd/$name in $(basename "$dir")/ or at the root" >&2; exit 1; }
     (cd "$ROOT" && CGO_ENABLED=0 GOOS="${target%/*}" GOARCH="${target#*/}" \
-      go build -trimpath -ldflags="-s -w" -o "$dir/bin/$name" "./${cmd#"$ROOT"/}")
+      go build -trimpath -ldflags="-s -w" -o "$dir/bin/$name" "./${src#"$ROOT"/}")
     echo "built $(basename "$dir")/bin/$name for $target"
   done
 done
