@@ -22,6 +22,7 @@ import (
 	"github.com/python-cnb/buildpack/pip"
 	"github.com/python-cnb/buildpack/pipenv"
 	"github.com/python-cnb/buildpack/poetry"
+	"github.com/python-cnb/buildpack/requirements"
 	"github.com/python-cnb/buildpack/uv"
 )
 
@@ -29,7 +30,8 @@ import (
 // collaborators.
 var builders = map[string]func(logger scribe.Emitter) packit.BuildFunc{
 	plan.CPythonID: func(logger scribe.Emitter) packit.BuildFunc {
-		return cpython.Build(cpython.NewInstaller(cpython.NewTransport()), bytecode.NewCompiler(nil).DropOptimized(), chronos.DefaultClock, logger)
+		return cpython.Build(cpython.NewInstaller(cpython.NewTransport()), bytecode.NewCompiler(nil).DropOptimized(),
+			settingChecks(), chronos.DefaultClock, logger)
 	},
 	plan.PipID: func(logger scribe.Emitter) packit.BuildFunc {
 		return environment.Build(pip.Manager, environmentDeps(), logger)
@@ -82,4 +84,15 @@ func environmentDeps() environment.Deps {
 		},
 		Clock: chronos.DefaultClock,
 	}
+}
+
+// settingChecks are the checks of every sub-buildpack's build settings,
+// which the cpython sub-buildpack runs before any work.
+func settingChecks() []settings.Check {
+	var all []settings.Check
+	for _, checks := range [][]settings.Check{cpython.Checks, requirements.Checks, environment.Checks, pip.Checks,
+		conda.Checks, collectstatic.Checks, gunicorn.Checks, hooks.Checks} {
+		all = append(all, checks...)
+	}
+	return all
 }

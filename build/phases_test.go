@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -23,6 +24,17 @@ func TestUnitBuildPhases(t *testing.T) {
 				Expect(err).NotTo(HaveOccurred(), dir)
 			}
 			Expect(builders).To(HaveLen(len(dirs)))
+		})
+
+		it("checks each build setting once, and the README's configuration table documents every one", func() {
+			readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+			Expect(err).NotTo(HaveOccurred())
+			seen := map[string]bool{}
+			for _, check := range settingChecks() {
+				Expect(seen[check.Name]).To(BeFalse(), check.Name)
+				seen[check.Name] = true
+				Expect(string(readme)).To(ContainSubstring("| `"+check.Name+"` |"), check.Name)
+			}
 		})
 	}, spec.Report(report.Terminal{}))
 }

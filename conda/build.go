@@ -198,11 +198,11 @@ func readInputs(appDir, platformDir string, creator EnvCreator, logger scribe.Em
 		if err != nil {
 			return in, err
 		}
-		if len(requests) > 0 {
+		if len(requests.List) > 0 {
 			if python, err = creator.PythonMinor(); err != nil {
 				return in, err
 			}
-			logger.Subprocess("python=%s, the version %s asks for", python, requests[0].Source)
+			logger.Subprocess("python=%s, the version %s asks for", python, requests.List[0].Source)
 		}
 		in.env = NotebookEnv(python)
 	}

@@ -52,9 +52,16 @@ const buildKeysField = "build-keys"
 // puts it on the build's PATH, and the layer is cached (to be restored for
 // the next build) when a requirement has no key. Otherwise the layer is kept
 // for launch only, and the lifecycle neither restores nor re-exports it.
-func Build(installer DependencyInstaller, compiler bytecode.Compiling, clock chronos.Clock, logger scribe.Emitter) packit.BuildFunc {
+//
+// Being first in every group, it first validates every build setting of
+// every sub-buildpack (checks), so that a bad value fails the build before
+// any work.
+func Build(installer DependencyInstaller, compiler bytecode.Compiling, checks []settings.Check, clock chronos.Clock, logger scribe.Emitter) packit.BuildFunc {
 	return func(context packit.BuildContext) (packit.BuildResult, error) {
 		logger.Title("%s %s", context.BuildpackInfo.Name, context.BuildpackInfo.Version)
+		if err := settings.Validate(context.WorkingDir, checks); err != nil {
+			return packit.BuildResult{}, err
+		}
 
 		logger.Process("Resolving CPython version")
 		arch := settings.TargetArch()
@@ -66,7 +73,7 @@ func Build(installer DependencyInstaller, compiler bytecode.Compiling, clock chr
 		if err != nil {
 			return packit.BuildResult{}, err
 		}
-		selection, err := Select(deps, requests)
+		selection, err := Select(deps, requests.List)
 		if err != nil {
 			return packit.BuildResult{}, err
 		}
@@ -207,6 +214,12 @@ func buildEnvLayer(layers packit.Layers, cpythonPath string, dependency postal.D
 	// Imports during the build (collectstatic, hooks) must not leave
 	// __pycache__ directories in the app.
 	layer.BuildEnv.Override("PYTHONDONTWRITEBYTECODE", "1")
+	// The build's tools written in Python (Poetry, Pipenv) fetch with
+	// requests, which trusts only its own CA list unless told otherwise:
+	// point it at the build image's bundle too.
+	if bundle := SystemCABundle(); bundle != "" && os.Getenv("REQUESTS_CA_BUNDLE") == "" {
+		layer.BuildEnv.Default("REQUESTS_CA_BUNDLE", firstOf(os.Getenv("SSL_CERT_FILE"), bundle))
+	}
 	layer.BuildEnv.Override(plan.CPythonIdentityEnv, identity(dependency))
 	return layer, nil
 }
@@ -246,16 +259,19 @@ func compileStdlib(compiler bytecode.Compiling, layerPath string, clock chronos.
 	logger.Break()
 }
 
-func logSelection(logger scribe.Emitter, selection Selection, requests []Request, now time.Time) {
-	if len(requests) > 0 {
+func logSelection(logger scribe.Emitter, selection Selection, requests Requests, now time.Time) {
+	if len(requests.List) > 0 {
 		logger.Subprocess("Version sources, highest precedence first:")
-		for _, r := range requests {
+		for _, r := range requests.List {
 			logger.Action("%-36s -> %q", r.Source, r.Constraint.String())
 		}
 	}
+	for _, warning := range requests.Warnings {
+		logger.Subprocess("%s", warning)
+	}
 	request := selection.Request
 	if request.Source == DefaultSource {
-		logger.Subprocess("Selected CPython %s (%s: no runtime.txt, .python-version, requires-python or %s)",
+		logger.Subprocess("Selected CPython %s (%s: no runtime.txt, .python-version, Pipfile, requires-python or %s)",
 			selection.Dependency.Version, DefaultSource, VersionEnv)
 	} else {
 		logger.Subprocess("Selected CPython %s (from %s: %q)", selection.Dependency.Version, request.Source, request.Constraint.String())

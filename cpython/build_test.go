@@ -18,6 +18,7 @@ import (
 	"github.com/paketo-buildpacks/packit/v2/scribe"
 	"github.com/python-cnb/buildpack/cpython"
 	"github.com/python-cnb/buildpack/internal/errs"
+	"github.com/python-cnb/buildpack/internal/settings"
 	"github.com/python-cnb/buildpack/internal/plan"
 	"github.com/sclevine/spec"
 )
@@ -169,7 +170,8 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 		installer = &fakeInstaller{}
 		compiler = &fakeCompiler{}
 		buffer = bytes.NewBuffer(nil)
-		build = cpython.Build(installer, compiler, chronos.NewClock(func() time.Time { return now }), scribe.NewEmitter(buffer))
+		build = cpython.Build(installer, compiler, []settings.Check{settings.BoolCheck("PYCNB_TEST_SETTING")},
+			chronos.NewClock(func() time.Time { return now }), scribe.NewEmitter(buffer))
 
 		buildCtx = packit.BuildContext{
 			BuildpackInfo: packit.BuildpackInfo{Name: "Python CNB: CPython", Version: "0.1.0"},
@@ -255,7 +257,7 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 			_, err := build(buildCtx)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(installer.Calls[0].Dependency.Version).To(Equal("3.12.1"))
-			Expect(buffer.String()).To(ContainSubstring("Selected CPython 3.12.1 (default (newest supported): no runtime.txt, .python-version, requires-python or BP_CPYTHON_VERSION)"))
+			Expect(buffer.String()).To(ContainSubstring("Selected CPython 3.12.1 (default (newest supported): no runtime.txt, .python-version, Pipfile, requires-python or BP_CPYTHON_VERSION)"))
 			Expect(buffer.String()).NotTo(ContainSubstring("Version sources"))
 		})
 
@@ -527,6 +529,14 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 	})
 
 	context("failure cases", func() {
+		it("validates every build setting before any work", func() {
+			t.Setenv("PYCNB_TEST_SETTING", "yes")
+			_, err := build(buildCtx)
+			Expect(err).To(MatchError(ContainSubstring(`PYCNB_TEST_SETTING="yes" is not a boolean`)))
+			Expect(installer.Calls).To(BeEmpty())
+			Expect(buffer.String()).NotTo(ContainSubstring("Resolving CPython version"))
+		})
+
 		it("explains a checksum mismatch, naming the expected checksum", func() {
 			installer.Err = errors.New("installing CPython 3.12.1: failed to validate dependency: checksum does not match")
 			_, err := build(buildCtx)

@@ -99,6 +99,12 @@ func Build(m Manager, deps Deps, logger scribe.Emitter) packit.BuildFunc {
 
 		use := plan.BuildNeeds(context.Plan.Entries)
 		needFiles := use.Any() || len(recipe.After) > 0 || opts.compress != ""
+		// The manager's cache and its tools are kept for the next build only
+		// when that build will run Python anyway (the app is installed by
+		// copy, a step runs at every build): otherwise the lifecycle would
+		// restore them into every build, including the ones that change
+		// nothing and need neither.
+		keep := everyBuild(recipe, opts)
 		changes, err := inputs.Changes(venv.Metadata, wanted)
 		if err != nil {
 			return packit.BuildResult{}, err
@@ -127,7 +133,7 @@ func Build(m Manager, deps Deps, logger scribe.Emitter) packit.BuildFunc {
 					Remedy: "report it with this log; to build now, remove the app image so the next build starts afresh",
 				}
 			}
-			if tools, toolLayers, err = provideTools(context, recipe.Tools, deps, identity, logger); err != nil {
+			if tools, toolLayers, err = provideTools(context, recipe.Tools, deps, identity, keep, logger); err != nil {
 				return packit.BuildResult{}, err
 			}
 			logger.Process("Creating the virtual environment (rebuilding layer: %s)", strings.Join(changes, "; "))
@@ -176,7 +182,7 @@ func Build(m Manager, deps Deps, logger scribe.Emitter) packit.BuildFunc {
 		}
 		if len(recipe.After) > 0 {
 			if tools == nil {
-				if tools, toolLayers, err = provideTools(context, recipe.Tools, deps, identity, logger); err != nil {
+				if tools, toolLayers, err = provideTools(context, recipe.Tools, deps, identity, keep, logger); err != nil {
 					return packit.BuildResult{}, err
 				}
 			}
@@ -192,16 +198,22 @@ func Build(m Manager, deps Deps, logger scribe.Emitter) packit.BuildFunc {
 			logger.Process("Linked %s in the app to the virtual environment (%s)", opts.venvName, VirtualenvNameEnv)
 			logger.Break()
 		}
-		if !appscan.IsEmptyDir(cache.Path) {
+		if keep && !appscan.IsEmptyDir(cache.Path) {
 			layers = append(layers, cache)
 		}
-		if tools == nil {
+		if keep && tools == nil {
 			if toolLayers, err = keptTools(context.Layers, recipe.Tools); err != nil {
 				return packit.BuildResult{}, err
 			}
 		}
 		return packit.BuildResult{Layers: append(layers, toolLayers...)}, nil
 	}
+}
+
+// everyBuild tells whether Python runs in (nearly) every build of the app
+// with this recipe and options, so that CPython gets no build key.
+func everyBuild(recipe Recipe, opts options) bool {
+	return recipe.EveryBuild || len(recipe.After) > 0 || opts.compress != ""
 }
 
 // create makes the environment at ctx.Venv and runs the recipe's steps
@@ -237,9 +249,11 @@ func create(recipe Recipe, ctx Context, opts options, deps Deps, logger scribe.E
 	return nil
 }
 
-// runTimed runs steps that are not part of making the environment.
+// runTimed runs steps that are not part of making the environment, each
+// under a heading of its own.
 func runTimed(steps []Step, ctx Context, deps Deps, logger scribe.Emitter) error {
 	for _, step := range steps {
+		logger.Process("%s%s", strings.ToUpper(step.Name[:1]), step.Name[1:])
 		duration, err := deps.Clock.Measure(func() error { return run(step, ctx, deps, logger) })
 		if err != nil {
 			return err

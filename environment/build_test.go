@@ -176,9 +176,11 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 		Expect(packages.Name).To(Equal("packages"))
 		Expect([]bool{packages.Launch, packages.Build, packages.Cache}).To(Equal([]bool{false, true, false}))
 		Expect(packages.BuildEnv).To(Equal(packit.Environment{"PYTHON_CNB_PACKAGES.override": "flask==3.1.0"}))
+		// neither in the image nor kept for the next build, which would
+		// restore it even when it changes nothing
 		toolLayer := result.Layers[2]
 		Expect(toolLayer.Name).To(Equal("tidy"))
-		Expect([]bool{toolLayer.Launch, toolLayer.Build, toolLayer.Cache}).To(Equal([]bool{false, false, true}))
+		Expect([]bool{toolLayer.Launch, toolLayer.Build, toolLayer.Cache}).To(Equal([]bool{false, false, false}))
 		Expect(toolLayer.Metadata).To(Equal(map[string]interface{}{"version": "1.0", "cpython": python3121}))
 
 		logs := buffer.String()
@@ -200,10 +202,40 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 		Expect(fetched).To(BeEmpty())
 		Expect(second.Layers[0].Metadata).To(Equal(first.Layers[0].Metadata))
 		Expect([]bool{second.Layers[0].Launch, second.Layers[0].Build, second.Layers[0].Cache}).To(Equal([]bool{true, false, false}))
-		Expect(second.Layers[2].Name).To(Equal("tidy"))
-		Expect(second.Layers[2].Cache).To(BeTrue())
+		Expect(second.Layers).To(HaveLen(2))
 		Expect(buffer.String()).To(ContainSubstring("Reusing cached layer " + venvPath))
 		Expect(buffer.String()).To(ContainSubstring("Every input of the environment is unchanged: tidy did not run"))
+	})
+
+	it("keeps the tool and the manager's cache for the next build when the environment is rebuilt at nearly every build", func() {
+		handle := executor.Handle
+		executor.Handle = func(c call, out io.Writer) error {
+			if err := writeFile(cachePath, "wheels/flask.whl", ""); err != nil {
+				return err
+			}
+			return handle(c, out)
+		}
+		recipe = func(app environment.App) (environment.Recipe, error) {
+			var r environment.Recipe
+			r.Inputs.Tree("the app's files", app.Dir)
+			r.EveryBuild = true
+			r.Tools = []environment.Tool{tool("1.0")}
+			r.Steps = []environment.Step{installStep}
+			return r, nil
+		}
+		_, second := buildTwice(func() {})
+		Expect(second.Layers).To(HaveLen(4))
+		Expect(second.Layers[2].Name).To(Equal("tidy-cache"))
+		Expect(second.Layers[2].Cache).To(BeTrue())
+		Expect(second.Layers[3].Name).To(Equal("tidy"))
+		Expect([]bool{second.Layers[3].Launch, second.Layers[3].Build, second.Layers[3].Cache}).To(Equal([]bool{false, false, true}))
+		Expect(fetched).To(BeEmpty())
+
+		Expect(writeFile(appDir, "app.py", "changed")).To(Succeed())
+		_, err := rebuild()
+		Expect(err).NotTo(HaveOccurred())
+		Expect(fetched).To(BeEmpty())
+		Expect(buffer.String()).To(ContainSubstring("Reusing cached layer " + filepath.Join(layersDir, "tidy") + " (tidy 1.0)"))
 	})
 
 	it("keeps a layer the lifecycle did not restore for launch only, passing on its packages", func() {

@@ -48,7 +48,7 @@ func describe(c Choice) string {
 func BuildKey(m Manager, app App) (key string, ok bool) {
 	recipe, err := m.Recipe(app)
 	if err != nil || recipe.EveryBuild || len(recipe.After) > 0 || compressionAsked() {
-		return "", false
+		return "", false // see everyBuild
 	}
 	set := recipe.Inputs
 	addTools(&set, recipe.Tools)

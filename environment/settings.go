@@ -10,7 +10,20 @@ import (
 	"github.com/python-cnb/buildpack/internal/apppath"
 	"github.com/python-cnb/buildpack/internal/errs"
 	"github.com/python-cnb/buildpack/internal/inputs"
+	"github.com/python-cnb/buildpack/internal/settings"
 )
+
+// Checks validate, before any work, the settings every manager's
+// environment reads.
+var Checks = []settings.Check{
+	{Name: VirtualenvNameEnv, Validate: func(appDir string) error {
+		_, err := readOptions(appDir)
+		return err
+	}},
+	{Name: CompressEnv, Validate: func(string) error { _, err := CompressFormat(); return err }},
+	{Name: OryxCompressEnv, Validate: func(string) error { _, err := CompressFormat(); return err }},
+	{Name: ManagerEnv, Validate: func(appDir string) error { _, err := Choose(appDir); return err }},
+}
 
 // GroupsEnv adds dependency groups or extras to what uv and Poetry install
 // (comma-separated); development dependencies are left out otherwise.

@@ -29,9 +29,9 @@ func addTools(set *inputs.Set, tools []Tool) {
 
 // provideTools makes sure each tool's layer holds it, reusing the layer
 // when its metadata matches, and returns the executables by name. Tool
-// layers are cache-only: restored for the next build that needs them, never
-// in the image.
-func provideTools(context packit.BuildContext, tools []Tool, deps Deps, cpython string, logger scribe.Emitter) (map[string]string, []packit.Layer, error) {
+// layers are never in the image; they are cached for the next build when
+// keep is true.
+func provideTools(context packit.BuildContext, tools []Tool, deps Deps, cpython string, keep bool, logger scribe.Emitter) (map[string]string, []packit.Layer, error) {
 	executables := map[string]string{}
 	var layers []packit.Layer
 	for _, tool := range tools {
@@ -39,7 +39,7 @@ func provideTools(context packit.BuildContext, tools []Tool, deps Deps, cpython 
 		if err != nil {
 			return nil, nil, fmt.Errorf("opening the %s layer: %w", tool.Name, err)
 		}
-		layer.Launch, layer.Build, layer.Cache = false, false, true
+		layer.Launch, layer.Build, layer.Cache = false, false, keep
 		wanted := ToolMetadata{Version: tool.Version}
 		if tool.PerPython {
 			wanted.CPython = cpython
@@ -65,7 +65,7 @@ func provideTools(context packit.BuildContext, tools []Tool, deps Deps, cpython 
 		if layer, err = layer.Reset(); err != nil {
 			return nil, nil, fmt.Errorf("resetting the %s layer: %w", tool.Name, err)
 		}
-		layer.Launch, layer.Build, layer.Cache = false, false, true
+		layer.Launch, layer.Build, layer.Cache = false, false, keep
 		toolDeps := ToolDeps{
 			Run: func(c Command) error {
 				output, err := execute(c, context.WorkingDir, deps.Executor, logger.ActionWriter)

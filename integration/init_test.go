@@ -98,6 +98,8 @@ func TestIntegration(t *testing.T) {
 	s := spec.New("integration", spec.Report(report.Terminal{}))
 	s("CPython", testCPython)
 	s("pip", testPip)
+	s("correctness", testCorrectness)
+	s("managers", testManagers)
 	s("gunicorn", testGunicorn)
 	s("hooks", testHooks)
 	s("conda", testConda)

@@ -4,6 +4,8 @@
 // and reuses the environment).
 package pip
 
+import "github.com/python-cnb/buildpack/internal/settings"
+
 const (
 	// PackageWheelEnv builds the project's wheel into dist/.
 	PackageWheelEnv = "BP_PIP_PACKAGE_WHEEL"
@@ -13,3 +15,6 @@ const (
 	// UVDependency is uv's entry in buildpack.toml, for FastBuildEnv.
 	UVDependency = "uv"
 )
+
+// Checks validate, before any work, the settings this sub-buildpack reads.
+var Checks = []settings.Check{settings.BoolCheck(PackageWheelEnv), settings.BoolCheck(FastBuildEnv)}

@@ -10,6 +10,7 @@ import (
 	"github.com/python-cnb/buildpack/internal/apppath"
 	"github.com/python-cnb/buildpack/internal/errs"
 	"github.com/python-cnb/buildpack/internal/inputs"
+	"github.com/python-cnb/buildpack/internal/settings"
 )
 
 // InstallSettings are the pip settings that change what an install
@@ -46,10 +47,37 @@ type PipSettings struct {
 	appDir string
 }
 
-// ReadPipSettings reads the pip settings that name files. Relative paths
-// are relative to the app's root, where pip runs; a path that leads
-// outside the app is refused without reading it, naming the setting.
+// ReadPipSettings reads the pip settings that name files, and the pip
+// binding. Relative paths are relative to the app's root, where pip runs; a
+// path that leads outside the app is refused without reading it, naming
+// the setting.
 func ReadPipSettings(appDir, platformDir string) (PipSettings, error) {
+	s, err := readPaths(appDir)
+	if err != nil {
+		return s, err
+	}
+	return s, s.readBinding(platformDir)
+}
+
+// Checks validate, before any work, the settings this package reads.
+var Checks = []settings.Check{
+	{Name: CustomPathEnv, Validate: func(appDir string) error {
+		_, err := Locate(appDir)
+		return err
+	}},
+	{Name: "PIP_CONSTRAINT", Validate: checkPaths},
+	{Name: "PIP_REQUIREMENT", Validate: checkPaths},
+	{Name: "PIP_CONFIG_FILE", Validate: checkPaths},
+	{Name: "PIP_FIND_LINKS", Validate: checkPaths},
+}
+
+func checkPaths(appDir string) error {
+	_, err := readPaths(appDir)
+	return err
+}
+
+// readPaths reads the files the pip settings name.
+func readPaths(appDir string) (PipSettings, error) {
 	s := PipSettings{appDir: appDir}
 	for _, name := range []string{"PIP_CONSTRAINT", "PIP_REQUIREMENT"} {
 		for _, value := range strings.Fields(os.Getenv(name)) {
@@ -106,7 +134,7 @@ func ReadPipSettings(appDir, platformDir string) (PipSettings, error) {
 		}
 		s.FindLinks = append(s.FindLinks, p.Rel)
 	}
-	return s, s.readBinding(platformDir)
+	return s, nil
 }
 
 // readBinding reads a service binding of type pip. Its pip.conf becomes

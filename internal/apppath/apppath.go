@@ -49,17 +49,17 @@ func Resolve(appDir, value, subject string) (Path, error) {
 	}
 	rel, err := filepath.Rel(root, resolved)
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return Path{}, Outside(subject, value)
+		return Path{}, outside(subject, value, resolved, root)
 	}
 	return Path{Abs: resolved, Rel: filepath.ToSlash(rel), Exists: exists}, nil
 }
 
-// Outside is the error for a path that leads outside the app.
-func Outside(subject, value string) error {
+// outside is the error for a path that leads outside the app.
+func outside(subject, value, resolved, root string) error {
 	return &errs.UserError{
 		Title: fmt.Sprintf("%s points outside the app: %s", subject, value),
-		Detail: "the build reads only files inside the app's directory; a path that leads elsewhere " +
-			"(through .. or a symlink) is refused without reading it",
+		Detail: fmt.Sprintf("it resolves to %s, which is not inside the app directory %s; the build reads only files "+
+			"inside the app, and refuses a path that leads elsewhere (through .. or a symlink) without reading it", resolved, root),
 		Remedy: "keep the file inside the app and name it by its path relative to the app's root",
 	}
 }

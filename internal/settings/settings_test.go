@@ -11,7 +11,10 @@ import (
 )
 
 func TestUnitSettings(t *testing.T) {
-	spec.Run(t, "settings", testSettings, spec.Report(report.Terminal{}), spec.Sequential())
+	suite := spec.New("settings", spec.Report(report.Terminal{}), spec.Sequential())
+	suite("Settings", testSettings)
+	suite("Check", testCheck)
+	suite.Run(t)
 }
 
 func testSettings(t *testing.T, context spec.G, it spec.S) {
