@@ -18,8 +18,8 @@ import (
 	"github.com/paketo-buildpacks/packit/v2/scribe"
 	"github.com/python-cnb/buildpack/cpython"
 	"github.com/python-cnb/buildpack/internal/errs"
-	"github.com/python-cnb/buildpack/internal/settings"
 	"github.com/python-cnb/buildpack/internal/plan"
+	"github.com/python-cnb/buildpack/internal/settings"
 	"github.com/sclevine/spec"
 )
 

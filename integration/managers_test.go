@@ -43,7 +43,7 @@ func names(packages []string) []string {
 func greetPackage(t *testing.T, dir, message string) {
 	t.Helper()
 	for name, content := range map[string]string{
-		"libs/greet/pyproject.toml": "[project]\nname = \"greet\"\nversion = \"0.1\"\n\n[build-system]\nrequires = [\"hatchling\"]\nbuild-backend = \"hatchling.build\"\n",
+		"libs/greet/pyproject.toml":    "[project]\nname = \"greet\"\nversion = \"0.1\"\n\n[build-system]\nrequires = [\"hatchling\"]\nbuild-backend = \"hatchling.build\"\n",
 		"libs/greet/greet/__init__.py": fmt.Sprintf("MESSAGE = %q\n", message),
 	} {
 		if err := writeFile(filepath.Join(dir, name), content); err != nil {
