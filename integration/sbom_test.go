@@ -346,7 +346,7 @@ func testSBOM(t *testing.T, context spec.G, it spec.S) {
 		Expect(component(venv, "packaging").license()).NotTo(BeEmpty())
 	})
 
-		it("describes a conda environment's conda packages and its pip part", func() {
+	it("describes a conda environment's conda packages and its pip part", func() {
 		image := imageName(t)
 		source := app(t, "conda-env", map[string]string{
 			"environment.yml": "dependencies:\n  - python=3.11\n  - six\n  - pip\n  - pip:\n    - markupsafe==3.0.2\n",
