@@ -151,7 +151,7 @@ func (p PipProgram) Pip(prefix, dir string, args, env []string, out io.Writer) e
 			"--disable-pip-version-check", "--no-input"}, args...),
 		Dir: dir,
 		// the report gives the bill of materials the archives' digests
-		Env:    append(append(os.Environ(), env...), sbom.PipReportEnv(prefix)),
+		Env:    append(append(os.Environ(), sbom.PipReportEnv(prefix)), env...),
 		Stdout: out,
 		Stderr: out,
 	})

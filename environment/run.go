@@ -20,7 +20,7 @@ func run(step Step, ctx Context, deps Deps, logger scribe.Emitter) error {
 	command := step.Command(ctx)
 	// pip (Pipenv's too) reports each install's archives and their digests
 	// for the bill of materials
-	command.Env = append(append([]string{}, command.Env...), sbom.PipReportEnv(ctx.Venv))
+	command.Env = append([]string{sbom.PipReportEnv(ctx.Venv)}, command.Env...)
 	logger.Subprocess("Running '%s'", command.Shown())
 	output, err := execute(command, ctx.App, deps.Executor, logger.ActionWriter)
 	if err == nil {
