@@ -188,9 +188,10 @@ EOF
 }
 
 ensure_tools() {
-  # bzip2: the conda test channel packs .tar.bz2 packages; curl, python3: scripts/demo.sh and bench.sh
+  # bzip2: the conda test channel packs .tar.bz2 packages; curl, python3: scripts/demo.sh and bench.sh;
+  # git: the tests' VCS requirement is served by git http-backend
   local missing=()
-  for tool in bzip2 curl python3; do
+  for tool in bzip2 curl python3 git; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
   done
   [[ ${#missing[@]} -eq 0 ]] || apt_install "${missing[@]}"
