@@ -50,55 +50,62 @@ const buildPrefix = "/install"
 // many values changed. The compiled bytecode of a rewritten module is
 // removed, so that it is compiled again from the new source.
 func RewriteSysconfig(root string) (int, error) {
-	var files []string
-	for _, pattern := range sysconfigFiles {
-		matches, err := filepath.Glob(filepath.Join(root, pattern))
-		if err != nil {
-			return 0, err
+	values, err := rewriteEach(root, sysconfigFiles, func(file string, content []byte) ([]byte, int, error) {
+		out, n, err := rewriteConfig(content, func(value string) string { return rewriteValue(value, root) })
+		if err != nil || n == 0 || !strings.HasSuffix(file, ".py") {
+			return out, n, err
 		}
-		files = append(files, matches...)
-	}
-	changed := 0
-	for _, file := range files {
-		info, err := os.Lstat(file)
-		if err != nil {
-			return changed, err
-		}
-		if !info.Mode().IsRegular() {
-			continue
-		}
-		n, err := rewriteFile(file, info.Mode().Perm(), root)
-		if err != nil {
-			return changed, fmt.Errorf("rewriting %s for the system compiler: %w", file, err)
-		}
-		changed += n
-	}
-	pcs, err := rewritePkgConfig(root)
-	return changed + pcs, err
-}
-
-func rewriteFile(file string, mode os.FileMode, prefix string) (int, error) {
-	content, err := os.ReadFile(file)
-	if err != nil {
-		return 0, err
-	}
-	out, n, err := rewriteConfig(content, func(value string) string { return rewriteValue(value, prefix) })
-	if err != nil || n == 0 {
-		return 0, err
-	}
-	if err := writeFileAtomic(file, out, mode); err != nil {
-		return 0, err
-	}
-	if strings.HasSuffix(file, ".py") {
 		stem := strings.TrimSuffix(filepath.Base(file), ".py")
 		stale, _ := filepath.Glob(filepath.Join(filepath.Dir(file), "__pycache__", stem+".*.pyc"))
 		for _, pyc := range stale {
 			if err := os.Remove(pyc); err != nil {
-				return n, err
+				return nil, 0, err
 			}
 		}
+		return out, n, nil
+	})
+	if err != nil {
+		return values, err
 	}
-	return n, nil
+	prefixes, err := rewriteEach(root, []string{"lib/pkgconfig/*.pc"}, rewritePkgConfig)
+	return values + prefixes, err
+}
+
+// rewriteEach runs rewrite on each regular file matching patterns under
+// root, writes back the files it changed, and returns the number of changes.
+func rewriteEach(root string, patterns []string, rewrite func(file string, content []byte) ([]byte, int, error)) (int, error) {
+	changed := 0
+	for _, pattern := range patterns {
+		files, err := filepath.Glob(filepath.Join(root, pattern))
+		if err != nil {
+			return changed, err
+		}
+		for _, file := range files {
+			info, err := os.Lstat(file)
+			if err != nil {
+				return changed, err
+			}
+			if !info.Mode().IsRegular() {
+				continue
+			}
+			content, err := os.ReadFile(file)
+			if err != nil {
+				return changed, err
+			}
+			out, n, err := rewrite(file, content)
+			if err != nil {
+				return changed, fmt.Errorf("rewriting %s for the system compiler: %w", file, err)
+			}
+			if n == 0 {
+				continue
+			}
+			if err := writeFileAtomic(file, out, info.Mode().Perm()); err != nil {
+				return changed, err
+			}
+			changed += n
+		}
+	}
+	return changed, nil
 }
 
 // rewriteValue rewrites one configuration value word by word, keeping the
@@ -153,44 +160,19 @@ func rewriteWord(word, prefix string) (string, bool) {
 	return word, true
 }
 
-// rewritePkgConfig points the prefix of the installation's pkg-config files
-// (lib/pkgconfig/python-3.X.pc, in builds older than 2024) at the file's own
-// location when it is still /install.
-func rewritePkgConfig(root string) (int, error) {
-	files, err := filepath.Glob(filepath.Join(root, "lib", "pkgconfig", "*.pc"))
-	if err != nil {
-		return 0, err
+// rewritePkgConfig points the prefix of a pkg-config file of the
+// installation (lib/pkgconfig/python-3.X.pc, in builds older than 2024) at
+// the file's own location when it is still /install.
+func rewritePkgConfig(_ string, content []byte) ([]byte, int, error) {
+	lines := strings.Split(string(content), "\n")
+	n := 0
+	for i, line := range lines {
+		if name, value, ok := strings.Cut(line, "="); ok && value == buildPrefix && isWord(name) {
+			lines[i] = name + "=${pcfiledir}/../.."
+			n++
+		}
 	}
-	changed := 0
-	for _, file := range files {
-		info, err := os.Lstat(file)
-		if err != nil {
-			return changed, err
-		}
-		if !info.Mode().IsRegular() {
-			continue
-		}
-		content, err := os.ReadFile(file)
-		if err != nil {
-			return changed, err
-		}
-		lines := strings.Split(string(content), "\n")
-		n := 0
-		for i, line := range lines {
-			if name, value, ok := strings.Cut(line, "="); ok && value == buildPrefix && isWord(name) {
-				lines[i] = name + "=${pcfiledir}/../.."
-				n++
-			}
-		}
-		if n == 0 {
-			continue
-		}
-		if err := writeFileAtomic(file, []byte(strings.Join(lines, "\n")), info.Mode().Perm()); err != nil {
-			return changed, err
-		}
-		changed += n
-	}
-	return changed, nil
+	return []byte(strings.Join(lines, "\n")), n, nil
 }
 
 func isWord(s string) bool {

@@ -33,6 +33,20 @@ step() {
   "$fn"
   log "$name: done in $(fmt_ms $(($(now_ms) - t0)))"
 }
+# wait_for WHAT LOG COMMAND...: waits up to 60 s for COMMAND to succeed, else shows the end
+# of LOG and stops.
+wait_for() {
+  local what="$1" log="$2"
+  shift 2
+  local deadline=$(($(date +%s) + 60))
+  until "$@" >/dev/null 2>&1; do
+    if (($(date +%s) > deadline)); then
+      tail -n 30 "$log" >&2 || true
+      die "$what did not answer within 60 s (log: $log)"
+    fi
+    sleep 0.5
+  done
+}
 image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
 image_label() { docker image inspect -f "{{index .Config.Labels \"$2\"}}" "$1" 2>/dev/null || true; }
 image_id() { docker image inspect -f '{{.Id}}' "$1"; }
@@ -78,14 +92,7 @@ ensure_docker() {
       >"$TOOLS/dockerd.log" 2>&1 </dev/null &
     cd - >/dev/null
   fi
-  local deadline=$(($(date +%s) + 60))
-  until docker info >/dev/null 2>&1; do
-    if (($(date +%s) > deadline)); then
-      tail -n 30 "$TOOLS/dockerd.log" >&2 || true
-      die "Docker engine did not answer on $DOCKER_HOST within 60 s (log: $TOOLS/dockerd.log)"
-    fi
-    sleep 0.5
-  done
+  wait_for "the Docker engine on $DOCKER_HOST" "$TOOLS/dockerd.log" docker info
 }
 
 # ---------------------------------------------------------------- 2. pack and lifecycle
@@ -391,19 +398,6 @@ EOF
 # .tools/, and holds the database and password user the tests connect as. Containers
 # reach them with --network host. There is no init system: each is started in the
 # background, and left running, like the Docker engine.
-wait_for() {
-  local what="$1" log="$2"
-  shift 2
-  local deadline=$(($(date +%s) + 60))
-  until "$@" >/dev/null 2>&1; do
-    if (($(date +%s) > deadline)); then
-      tail -n 30 "$log" >&2 || true
-      die "$what did not answer within 60 s (log: $log)"
-    fi
-    sleep 0.5
-  done
-}
-
 ensure_postgres() {
   local dir="$TOOLS_REAL/postgres" bin
   bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
