@@ -38,9 +38,9 @@ type LayerMetadata struct {
 }
 
 // LayerFormat changes whenever the way an installation is laid out changes
-// (what is removed, how bytecode is written), so that layers made the old
-// way are rebuilt.
-const LayerFormat = "2"
+// (what is removed, how bytecode is written, the rewritten build
+// configuration), so that layers made the old way are rebuilt.
+const LayerFormat = "3"
 
 // buildKeysField holds, in the layer's metadata next to LayerMetadata, the
 // digest of the build keys later sub-buildpacks gave (see plan.BuildKey).
@@ -177,6 +177,12 @@ func install(installer DependencyInstaller, compiler bytecode.Compiling, depende
 		return layer, fmt.Errorf("removing unused parts of CPython: %w", err)
 	} else if removed > 0 {
 		logger.Process("Removed the test suite, IDLE, the turtle demos and the static libpython (%.1f MB), which apps do not use", float64(removed)/1e6)
+		logger.Break()
+	}
+	if changed, err := RewriteSysconfig(layer.Path); err != nil {
+		return layer, err
+	} else if changed > 0 {
+		logger.Process("Pointed CPython's build configuration (sysconfig) at the system compiler (cc, c++) and at this layer, for packages built from source")
 		logger.Break()
 	}
 	compileStdlib(compiler, layer.Path, clock, logger)
