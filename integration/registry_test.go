@@ -367,4 +367,16 @@ func testRegistry(t *testing.T, context spec.G, it spec.S) {
 		Expect(logs).To(ContainSubstring("Used the copy vendored in this buildpack"))
 		Expect(facts(t, serve(t, image))["version"]).To(Equal(version))
 	})
+
+	context("failure cases", func() {
+		it("scripts/package.sh names a directory that is not a composite, and a registry that does not answer", func() {
+			logs, err := packageScript(t, t.TempDir(), harnessRegistry(t)+"/python-cnb-test/none")
+			Expect(err).To(HaveOccurred())
+			Expect(logs).To(MatchRegexp(`ERROR: /\S+/buildpack.toml does not exist: --buildpack takes the composite's directory`))
+
+			logs, err = packageScript(t, suite.buildpack, "127.0.0.1:1/python-cnb-test")
+			Expect(err).To(HaveOccurred())
+			Expect(logs).To(ContainSubstring("ERROR: no registry answers on 127.0.0.1:1: start the local one with scripts/setup.sh --only registry"))
+		})
+	})
 }

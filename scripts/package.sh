@@ -35,7 +35,7 @@ usage() {
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --prefix) [[ $# -ge 2 ]] || usage; prefix="${2%/}"; shift 2 ;;
-    --buildpack) [[ $# -ge 2 ]] || usage; source_dir="$(cd "$2" && pwd)"; shift 2 ;;
+    --buildpack) [[ $# -ge 2 ]] || usage; source_dir="$2"; shift 2 ;;
     --no-builder) with_builder=0; shift ;;
     *) usage ;;
   esac
@@ -47,12 +47,20 @@ die() {
   exit 1
 }
 started=$SECONDS
+[[ -d $source_dir ]] || die "--buildpack $source_dir is not a directory"
+source_dir="$(cd "$source_dir" && pwd)"
 for f in buildpack.toml package.toml; do
   [[ -f $source_dir/$f ]] || die "$source_dir/$f does not exist: --buildpack takes the composite's directory"
 done
+# A loopback registry (the one scripts/setup.sh starts) must answer; any other is left to pack
+# and docker, with the credentials of `docker login`.
 registry="${prefix%%/*}"
-curl -fsS -o /dev/null "http://$registry/v2/" 2>/dev/null ||
-  die "no registry answers on $registry: start the local one with scripts/setup.sh --only registry, or log in to yours"
+case "$registry" in
+  127.* | localhost:*)
+    curl -fsS -o /dev/null "http://$registry/v2/" 2>/dev/null ||
+      die "no registry answers on $registry: start the local one with scripts/setup.sh --only registry"
+    ;;
+esac
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -119,7 +127,7 @@ for uri in "${uris[@]}"; do
     done
   done
   image="$(image_name "$id"):$version"
-  pack buildpack package "$image" --path "$dst" --publish "${targets[@]}" >"$work/package.log" 2>&1 ||
+  pack buildpack package "$image" --path "$dst" --format image --publish "${targets[@]}" >"$work/package.log" 2>&1 ||
     { cat "$work/package.log" >&2; die "pack buildpack package $image failed"; }
   log "published $image (${ARCHS[*]})"
   # a bare reference: pack v0.40.6 refuses docker://<IP>:<port>/... in a multi-platform composite
@@ -133,7 +141,7 @@ for arch in "${ARCHS[@]}"; do
   printf '\n[[targets]]\n  os = "linux"\n  arch = "%s"\n' "$arch" >>"$composite/package.toml"
 done
 buildpack_image="$(image_name "$id"):$version"
-(cd "$composite" && pack buildpack package "$buildpack_image" --config package.toml --publish \
+(cd "$composite" && pack buildpack package "$buildpack_image" --config package.toml --format image --publish \
   --pull-policy always "${targets[@]}") >"$work/package.log" 2>&1 ||
   { cat "$work/package.log" >&2; die "pack buildpack package $buildpack_image failed"; }
 log "published $buildpack_image (${ARCHS[*]})"
