@@ -308,7 +308,7 @@ func testRegistry(t *testing.T, context spec.G, it spec.S) {
 		// a requirement goes: the environment is rebuilt clean
 		Expect(writeFile(filepath.Join(source, "requirements.txt"), "flask==3.1.*\n")).To(Succeed())
 		logs = mustRegistryBuild(t, prefix, image, source)
-		Expect(logs).To(MatchRegexp(`rebuilding layer: requirements changed from "sha256:[0-9a-f]+" to "sha256:[0-9a-f]+"`))
+		Expect(logs).To(ContainSubstring("Creating the virtual environment (rebuilding layer: requirements.txt changed)"))
 		Expect(logs).To(ContainSubstring("Running 'pip install"))
 		rebuilt, _ := publishedLayer(t, image, pipID, "venv")
 		Expect(rebuilt).NotTo(Equal(venv))
