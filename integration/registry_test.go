@@ -298,6 +298,7 @@ func testRegistry(t *testing.T, context spec.G, it spec.S) {
 
 		// no change: nothing runs Python, and the published environment layer is the same blob
 		logs = mustRegistryBuild(t, prefix, image, source)
+		Expect(logs).To(ContainSubstring("Reusing layer /layers/python-cnb_cpython/cpython for launch only"))
 		Expect(logs).To(ContainSubstring("Reusing layer /layers/python-cnb_pip/venv for launch only"))
 		Expect(logs).To(ContainSubstring("pip did not run"))
 		Expect(logs).NotTo(ContainSubstring("Running 'pip"))
