@@ -3,6 +3,8 @@
 // the image carries the collected static files. It adds no layer.
 package collectstatic
 
+import "github.com/python-cnb/buildpack/internal/settings"
+
 const (
 	// DisableEnv skips collectstatic when true (Oryx's and Heroku classic's
 	// setting).
@@ -26,3 +28,6 @@ var (
 	// Collectstatic collects the static files into STATIC_ROOT.
 	Collectstatic = []string{ManagePy, "collectstatic", "--noinput"}
 )
+
+// Checks validate, before any work, the settings this sub-buildpack reads.
+var Checks = []settings.Check{settings.BoolCheck(DisableEnv)}

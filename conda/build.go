@@ -1,8 +1,6 @@
 package conda
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -16,16 +14,20 @@ import (
 	"github.com/paketo-buildpacks/packit/v2/postal"
 	"github.com/paketo-buildpacks/packit/v2/scribe"
 	"github.com/python-cnb/buildpack/cpython"
+	"github.com/python-cnb/buildpack/environment"
 	"github.com/python-cnb/buildpack/internal/appscan"
 	"github.com/python-cnb/buildpack/internal/bytecode"
 	"github.com/python-cnb/buildpack/internal/errs"
+	"github.com/python-cnb/buildpack/internal/inputs"
 	"github.com/python-cnb/buildpack/internal/layermeta"
-	"github.com/python-cnb/buildpack/pip"
+	"github.com/python-cnb/buildpack/internal/sbom"
+	"github.com/python-cnb/buildpack/internal/settings"
+	"github.com/python-cnb/buildpack/internal/wheeldep"
 	"github.com/python-cnb/buildpack/requirements"
 )
 
 // RattlerFetcher delivers the unpacked py-rattler wheel into a layer and
-// says where it came from. Fetcher is the real one.
+// says where it came from. wheeldep.Fetcher is the real one.
 type RattlerFetcher interface {
 	Fetch(dep postal.Dependency, cnbPath, layerPath, platformPath string, out io.Writer) (string, error)
 }
@@ -36,21 +38,14 @@ type EnvCreator interface {
 	PythonMinor() (string, error)
 }
 
-// PipRunner runs pip against an environment; pip.Runner is the real one.
+// PipRunner runs pip against an environment; PipProgram is the real one.
 type PipRunner interface {
-	Pip(venv, dir string, args []string, out io.Writer) error
+	Pip(prefix, dir string, args, env []string, out io.Writer) error
 }
 
-// EnvMetadata is the conda-env layer's reuse key: the layer is reused whole
-// only when every field matches, else rebuilt from scratch.
-type EnvMetadata struct {
-	Environment  string `toml:"environment"`
-	Requirements string `toml:"requirements"`
-	Rattler      string `toml:"rattler"`
-	Channels     string `toml:"channels"`
-	Platform     string `toml:"platform"`
-	PipSettings  string `toml:"pip-settings"`
-}
+// EnvFormat changes whenever the way the conda environment is laid out
+// changes, so that layers made the old way are rebuilt.
+const EnvFormat = "2"
 
 // RattlerMetadata is the rattler layer's reuse key.
 type RattlerMetadata struct {
@@ -65,27 +60,27 @@ func Build(fetcher RattlerFetcher, creator EnvCreator, pipRunner PipRunner, comp
 		logger.Title("%s %s", context.BuildpackInfo.Name, context.BuildpackInfo.Version)
 		appDir := context.WorkingDir
 
-		in, err := readInputs(appDir, creator, logger)
+		in, err := readInputs(appDir, context.Platform.Path, creator, logger)
 		if err != nil {
 			return packit.BuildResult{}, err
 		}
-		arch := cpython.TargetArch()
+		arch := settings.TargetArch()
 		platform, err := condaPlatform(arch)
 		if err != nil {
 			return packit.BuildResult{}, err
 		}
-		dep, err := LoadDependency(filepath.Join(context.CNBPath, "buildpack.toml"), arch)
+		dep, err := wheeldep.Load(filepath.Join(context.CNBPath, "buildpack.toml"), DependencyID, arch)
 		if err != nil {
 			return packit.BuildResult{}, err
 		}
 
-		wanted := EnvMetadata{
-			Environment:  in.env.Digest,
-			Requirements: in.requirements.Digest,
-			Rattler:      dep.Checksum,
-			Channels:     channelsDigest(in.channels),
-			Platform:     platform,
-			PipSettings:  pip.SettingsDigest(""),
+		var set inputs.Set
+		in.addTo(&set, appDir)
+		set.Value(DependencyID, dep.Version+" "+dep.Checksum)
+		set.Value("platform", platform)
+		wanted, err := set.KeyOf(EnvFormat)
+		if err != nil {
+			return packit.BuildResult{}, err
 		}
 		env, err := context.Layers.Get(EnvLayer)
 		if err != nil {
@@ -104,13 +99,13 @@ func Build(fetcher RattlerFetcher, creator EnvCreator, pipRunner PipRunner, comp
 			return packit.BuildResult{}, err
 		}
 
-		changes, err := layermeta.Changes(env.Metadata, wanted)
+		changes, err := inputs.Changes(env.Metadata, wanted)
 		if err != nil {
 			return packit.BuildResult{}, err
 		}
 		if len(changes) == 0 {
 			logger.Process("Reusing cached layer %s", env.Path)
-			logger.Subprocess("the environment file, requirements, py-rattler, channels and pip settings are unchanged: the solver and pip did not run")
+			logger.Subprocess("Every input of the environment is unchanged: the solver and pip did not run")
 			logger.Break()
 		} else {
 			if rattlerChanges, err = installRattler(fetcher, dep, context, &rattler, rattlerChanges, clock, logger); err != nil {
@@ -135,6 +130,9 @@ func Build(fetcher RattlerFetcher, creator EnvCreator, pipRunner PipRunner, comp
 			}
 		}
 		env.Launch, env.Build, env.Cache = true, true, true
+		if err := sbom.Layer(context, &env, logger); err != nil {
+			return packit.BuildResult{}, err
+		}
 		layers := []packit.Layer{env}
 
 		// py-rattler is only this buildpack's tool: kept in the cache for the
@@ -151,16 +149,35 @@ func Build(fetcher RattlerFetcher, creator EnvCreator, pipRunner PipRunner, comp
 	}
 }
 
-// inputs is everything read from the app and the settings.
-type inputs struct {
+// appInputs is everything read from the app and the settings.
+type appInputs struct {
 	env          EnvFile
 	requirements requirements.Set
+	pipList      requirements.Set
+	pipSettings  requirements.PipSettings
 	alias        string
 	channels     []Channel
 }
 
-func readInputs(appDir string, creator EnvCreator, logger scribe.Emitter) (inputs, error) {
-	var in inputs
+// addTo adds to set what the environment is made from: the environment
+// file (or the default notebook environment), its pip: list and the
+// requirements file with what they include and the local packages they
+// name, the pip settings and the files they name, and the channels (a
+// digest: their URLs may hold credentials).
+func (in appInputs) addTo(set *inputs.Set, appDir string) {
+	if in.env.Path != "" {
+		set.File(in.env.Path, filepath.Join(appDir, in.env.Path))
+	} else {
+		set.Content("the default notebook environment", strings.Join(in.env.Specs, "\n"))
+	}
+	in.requirements.AddTo(set)
+	in.pipList.AddTo(set)
+	in.pipSettings.AddTo(set)
+	set.Content("the conda channels", strings.Join(urls(in.channels), "\n"))
+}
+
+func readInputs(appDir, platformDir string, creator EnvCreator, logger scribe.Emitter) (appInputs, error) {
+	var in appInputs
 	path, err := FindEnvFile(appDir)
 	if err != nil {
 		return in, err
@@ -185,11 +202,11 @@ func readInputs(appDir string, creator EnvCreator, logger scribe.Emitter) (input
 		if err != nil {
 			return in, err
 		}
-		if len(requests) > 0 {
+		if len(requests.List) > 0 {
 			if python, err = creator.PythonMinor(); err != nil {
 				return in, err
 			}
-			logger.Subprocess("python=%s, the version %s asks for", python, requests[0].Source)
+			logger.Subprocess("python=%s, the version %s asks for", python, requests.List[0].Source)
 		}
 		in.env = NotebookEnv(python)
 	}
@@ -204,6 +221,14 @@ func readInputs(appDir string, creator EnvCreator, logger scribe.Emitter) (input
 		}
 	}
 
+	if len(in.env.Pip) > 0 {
+		if in.pipList, err = requirements.ReadText(appDir, in.env.Path+" pip:", strings.Join(in.env.Pip, "\n")); err != nil {
+			return in, err
+		}
+	}
+	if in.pipSettings, err = requirements.ReadPipSettings(appDir, platformDir); err != nil {
+		return in, err
+	}
 	if in.alias, err = ChannelAlias(); err != nil {
 		return in, err
 	}
@@ -257,7 +282,7 @@ func installRattler(fetcher RattlerFetcher, dep postal.Dependency, context packi
 	return nil, nil
 }
 
-func create(creator EnvCreator, pipRunner PipRunner, rattlerDir string, request Request, in inputs, appDir string, clock chronos.Clock, logger scribe.Emitter) error {
+func create(creator EnvCreator, pipRunner PipRunner, rattlerDir string, request Request, in appInputs, appDir string, clock chronos.Clock, logger scribe.Emitter) error {
 	duration, err := clock.Measure(func() error {
 		logger.Subprocess("Solving and installing with %s", DependencyID)
 		tail := errs.NewTailWriter(errs.TailBytes)
@@ -296,7 +321,7 @@ func compileEnv(compiler bytecode.Compiling, prefix string, clock chronos.Clock,
 // installPip runs pip once in the environment for the environment file's
 // pip: list and the requirements file, so that pip reports requirements
 // that conflict between them.
-func installPip(pipRunner PipRunner, in inputs, prefix, appDir string, logger scribe.Emitter) error {
+func installPip(pipRunner PipRunner, in appInputs, prefix, appDir string, logger scribe.Emitter) error {
 	if len(in.env.Pip) == 0 && in.requirements.Path == "" {
 		return nil
 	}
@@ -328,10 +353,10 @@ func installPip(pipRunner PipRunner, in inputs, prefix, appDir string, logger sc
 	}
 	logger.Subprocess("Running 'pip %s' in the conda environment", strings.Join(args, " "))
 	tail := errs.NewTailWriter(errs.TailBytes)
-	if err := pipRunner.Pip(prefix, appDir, args, io.MultiWriter(logger.ActionWriter, tail)); err != nil {
+	if err := pipRunner.Pip(prefix, appDir, args, in.pipSettings.Env(), io.MultiWriter(logger.ActionWriter, tail)); err != nil {
 		return &errs.UserError{
 			Title:  fmt.Sprintf("pip could not install %s into the conda environment", what),
-			Detail: fmt.Sprintf("%s\n(pip: %v)", pip.ErrorLines(tail.String()), err),
+			Detail: fmt.Sprintf("%s\n(pip: %v)", environment.RootCause(tail.String()), err),
 			Remedy: fmt.Sprintf("fix what pip reports above: requirements that conflict with each other or with the packages in %s, a name or version that does not exist on the index, or an index the build cannot reach (PIP_INDEX_URL)", envName(in)),
 			Err:    err,
 		}
@@ -339,7 +364,7 @@ func installPip(pipRunner PipRunner, in inputs, prefix, appDir string, logger sc
 	return nil
 }
 
-func createError(err error, in inputs, output string) error {
+func createError(err error, in appInputs, output string) error {
 	var failure *DriverError
 	if !errors.As(err, &failure) {
 		return err
@@ -373,7 +398,7 @@ func createError(err error, in inputs, output string) error {
 	}
 }
 
-func describePip(in inputs) string {
+func describePip(in appInputs) string {
 	var parts []string
 	if len(in.env.Pip) > 0 {
 		parts = append(parts, "the pip: list of "+in.env.Path)
@@ -384,7 +409,7 @@ func describePip(in inputs) string {
 	return strings.Join(parts, " and ")
 }
 
-func envName(in inputs) string {
+func envName(in appInputs) string {
 	if in.env.Path == "" {
 		return "the default notebook environment"
 	}
@@ -417,14 +442,4 @@ func redacted(channels []Channel) []string {
 		out = append(out, errs.RedactURL(c.URL))
 	}
 	return out
-}
-
-// channelsDigest hashes the channel URLs, which may hold credentials, so
-// that they never enter metadata.
-func channelsDigest(channels []Channel) string {
-	h := sha256.New()
-	for _, u := range urls(channels) {
-		fmt.Fprintf(h, "%s\x00", u)
-	}
-	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }

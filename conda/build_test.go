@@ -17,6 +17,7 @@ import (
 	"github.com/paketo-buildpacks/packit/v2/postal"
 	"github.com/paketo-buildpacks/packit/v2/scribe"
 	"github.com/python-cnb/buildpack/conda"
+	"github.com/python-cnb/buildpack/requirements"
 	"github.com/sclevine/spec"
 )
 
@@ -84,7 +85,7 @@ type fakePip struct {
 	err     error
 }
 
-func (f *fakePip) Pip(venv, dir string, args []string, out io.Writer) error {
+func (f *fakePip) Pip(venv, dir string, args, env []string, out io.Writer) error {
 	f.calls = append(f.calls, args)
 	f.venv, f.dir = venv, dir
 	for i, a := range args {
@@ -113,7 +114,7 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 	)
 
 	it.Before(func() {
-		unsetEnv(t, settingsEnv...)
+		unsetEnv(t, append(settingsEnv, requirements.InstallSettings...)...)
 		t.Setenv("CNB_TARGET_ARCH", "amd64")
 		t.Setenv("BP_CONDA_CHANNEL_ALIAS", "http://127.0.0.1:9/")
 		layersDir, appDir, cnbPath = t.TempDir(), t.TempDir(), t.TempDir()
@@ -137,8 +138,8 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 	persist := func(result packit.BuildResult) {
 		for _, layer := range result.Layers {
 			var meta bytes.Buffer
-			Expect(tomlEncode(&meta, layer.Metadata)).To(Succeed())
-			Expect(os.WriteFile(filepath.Join(layersDir, layer.Name+".toml"), []byte("[metadata]\n"+meta.String()), 0o644)).To(Succeed())
+			Expect(tomlEncode(&meta, map[string]interface{}{"metadata": layer.Metadata})).To(Succeed())
+			Expect(os.WriteFile(filepath.Join(layersDir, layer.Name+".toml"), meta.Bytes(), 0o644)).To(Succeed())
 		}
 	}
 
@@ -161,9 +162,12 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 		Expect(env.Name).To(Equal(conda.EnvLayer))
 		Expect([]bool{env.Build, env.Launch, env.Cache}).To(Equal([]bool{true, true, true}))
 		Expect(env.SharedEnv).To(HaveKeyWithValue("CONDA_PREFIX.override", env.Path))
-		Expect(env.Metadata).To(HaveKeyWithValue("rattler", "sha256:4f4ab1d34d5394e7ce130a86e59009c95ace4f5757d9c3af04de1351bcea47eb"))
-		Expect(env.Metadata).To(HaveKeyWithValue("platform", "linux-64"))
-		Expect(env.Metadata["environment"]).To(HavePrefix("sha256:"))
+		Expect(env.Metadata).To(HaveKeyWithValue("format", conda.EnvFormat))
+		key := env.Metadata["inputs"].(map[string]interface{})
+		Expect(key).To(HaveKeyWithValue("value:py-rattler", "0.28.0 sha256:4f4ab1d34d5394e7ce130a86e59009c95ace4f5757d9c3af04de1351bcea47eb"))
+		Expect(key).To(HaveKeyWithValue("value:platform", "linux-64"))
+		Expect(key["file:environment.yml"]).To(HavePrefix("sha256:"))
+		Expect(key["file:the conda channels"]).To(HavePrefix("sha256:"))
 		rattler := result.Layers[1]
 		Expect(rattler.Name).To(Equal(conda.RattlerLayer))
 		Expect([]bool{rattler.Build, rattler.Launch, rattler.Cache}).To(Equal([]bool{false, false, true}))
@@ -213,7 +217,7 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 		Expect(creator.requests).To(HaveLen(2))
 		Expect(fetcher.calls).To(Equal(1))
 		Expect(buffer.String()).To(ContainSubstring("Reusing cached layer " + filepath.Join(layersDir, conda.RattlerLayer) + " (py-rattler 0.28.0)"))
-		Expect(buffer.String()).To(MatchRegexp(`rebuilding layer: environment changed from "sha256:[0-9a-f]+" to "sha256:[0-9a-f]+"`))
+		Expect(buffer.String()).To(ContainSubstring("rebuilding layer: environment.yml changed; the conda channels changed)"))
 	})
 
 	it("rebuilds when requirements, the channel alias or pip settings change", func() {
@@ -226,9 +230,8 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 		buffer.Reset()
 		_, err = build(ctx)
 		Expect(err).NotTo(HaveOccurred())
-		Expect(buffer.String()).To(ContainSubstring(`requirements changed from (none) to "sha256:`))
-		Expect(buffer.String()).To(ContainSubstring("channels changed from"))
-		Expect(buffer.String()).To(ContainSubstring("pip-settings changed from"))
+		Expect(buffer.String()).To(ContainSubstring("rebuilding layer: requirements.txt is new; the conda channels changed; PIP_INDEX_URL was set)"))
+		Expect(buffer.String()).NotTo(ContainSubstring("mirror"))
 	})
 
 	it("installs the pip: list and requirements.txt with one pip run in the environment", func() {

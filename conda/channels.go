@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/python-cnb/buildpack/internal/errs"
+	"github.com/python-cnb/buildpack/internal/settings"
 )
 
 // Channel is a channel as written in the environment file and the URL it
@@ -15,6 +16,12 @@ type Channel struct {
 	Name string
 	URL  string
 }
+
+// Checks validate, before any work, the settings this sub-buildpack reads.
+var Checks = []settings.Check{{Name: ChannelAliasEnv, Validate: func(string) error {
+	_, err := ChannelAlias()
+	return err
+}}}
 
 // ChannelAlias reads BP_CONDA_CHANNEL_ALIAS: an http(s):// or file:// base
 // URL, returned with a trailing slash. Unset, it is conda's default.

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/paketo-buildpacks/packit/v2/pexec"
+	"github.com/python-cnb/buildpack/internal/sbom"
 )
 
 //go:embed driver.py
@@ -23,8 +24,15 @@ const (
 	exitChannel    = 3
 )
 
+// Executable runs a program; pexec.Executable is one.
+type Executable interface {
+	Execute(pexec.Execution) error
+}
+
 // Request is what the driver is asked to do.
 type Request struct {
+	// RattlerDir holds the unpacked py-rattler wheel; set by Driver.
+	RattlerDir string `json:"rattler_dir"`
 	// Channels are channel URLs, highest priority first.
 	Channels []string `json:"channels"`
 	// Specs are conda match specs.
@@ -81,6 +89,7 @@ func (d Driver) Create(rattlerDir string, request Request, out io.Writer) error 
 		return err
 	}
 	request.ErrorFile = filepath.Join(tmp, "error.txt")
+	request.RattlerDir = rattlerDir
 	encoded, err := json.Marshal(request)
 	if err != nil {
 		return err
@@ -90,9 +99,11 @@ func (d Driver) Create(rattlerDir string, request Request, out io.Writer) error 
 		return err
 	}
 
+	// -I: neither the app's files nor PYTHON* variables reach the driver;
+	// it puts py-rattler on sys.path itself.
 	err = d.python.Execute(pexec.Execution{
-		Args:   []string{script, requestFile},
-		Env:    append(os.Environ(), "PYTHONPATH="+rattlerDir, "PYTHONNOUSERSITE=1"),
+		Args:   []string{"-I", script, requestFile},
+		Dir:    tmp,
 		Stdout: out,
 		Stderr: out,
 	})
@@ -114,8 +125,34 @@ const versionScript = `import sys; print("%d.%d" % sys.version_info[:2])`
 // PythonMinor returns the build CPython's X.Y.
 func (d Driver) PythonMinor() (string, error) {
 	var out strings.Builder
-	if err := d.python.Execute(pexec.Execution{Args: []string{"-c", versionScript}, Stdout: &out, Stderr: &out}); err != nil {
+	if err := d.python.Execute(pexec.Execution{Args: []string{"-I", "-c", versionScript}, Stdout: &out, Stderr: &out}); err != nil {
 		return "", fmt.Errorf("asking python for its version: %w\n%s", err, out.String())
 	}
 	return strings.TrimSpace(out.String()), nil
+}
+
+// PipProgram runs the build's pip against a conda environment: `python -I
+// -m pip --python <prefix>/bin/python …` in dir (the app), so that relative
+// paths resolve against the app while its files stay off pip's sys.path.
+type PipProgram struct {
+	python Executable
+}
+
+// NewPipProgram returns a PipProgram running python (the build's CPython).
+func NewPipProgram(python Executable) PipProgram {
+	return PipProgram{python: python}
+}
+
+// Pip runs `pip <args>` against the environment at prefix, in dir, with env
+// added to the build's environment.
+func (p PipProgram) Pip(prefix, dir string, args, env []string, out io.Writer) error {
+	return p.python.Execute(pexec.Execution{
+		Args: append([]string{"-I", "-m", "pip", "--python", filepath.Join(prefix, "bin", "python"),
+			"--disable-pip-version-check", "--no-input"}, args...),
+		Dir: dir,
+		// the report gives the bill of materials the archives' digests
+		Env:    append(append(os.Environ(), sbom.PipReportEnv(prefix)), env...),
+		Stdout: out,
+		Stderr: out,
+	})
 }

@@ -2,8 +2,10 @@
 channels, then install the solution into the prefix.
 
 The conda sub-buildpack writes this file next to a JSON request and runs
-    python driver.py REQUEST.json
-with py-rattler on PYTHONPATH. The request holds:
+    python -I driver.py REQUEST.json
+(isolated: neither the app's files nor PYTHON* variables reach it). The
+request holds:
+    rattler_dir   the unpacked py-rattler wheel, put on sys.path
     channels      channel URLs, highest priority first
     specs         conda match specs, as written in the environment file
     prefix        where to create the environment
@@ -98,6 +100,7 @@ def main():
         sys.exit(EXIT_OTHER)
     with open(sys.argv[1], encoding="utf-8") as f:
         request = json.load(f)
+    sys.path.insert(0, request["rattler_dir"])
     try:
         asyncio.run(create(request))
     except SystemExit:

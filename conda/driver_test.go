@@ -26,6 +26,20 @@ func exitError(t *testing.T, code int) error {
 	return err
 }
 
+// fakeExecutable records executions and runs stub.
+type fakeExecutable struct {
+	calls []pexec.Execution
+	stub  func(pexec.Execution) error
+}
+
+func (f *fakeExecutable) Execute(e pexec.Execution) error {
+	f.calls = append(f.calls, e)
+	if f.stub != nil {
+		return f.stub(e)
+	}
+	return nil
+}
+
 func testDriver(t *testing.T, context spec.G, it spec.S) {
 	var (
 		Expect  = NewWithT(t).Expect
@@ -44,10 +58,10 @@ func testDriver(t *testing.T, context spec.G, it spec.S) {
 		out.Reset()
 		python.stub = func(e pexec.Execution) error {
 			var err error
-			if script, err = os.ReadFile(e.Args[0]); err != nil {
+			if script, err = os.ReadFile(e.Args[1]); err != nil {
 				return err
 			}
-			content, err := os.ReadFile(e.Args[1])
+			content, err := os.ReadFile(e.Args[2])
 			if err != nil {
 				return err
 			}
@@ -56,16 +70,19 @@ func testDriver(t *testing.T, context spec.G, it spec.S) {
 		}
 	})
 
-	it("runs the embedded driver with py-rattler on PYTHONPATH and the request as JSON", func() {
+	it("runs the embedded driver isolated, away from the app, with py-rattler's place and the request as JSON", func() {
 		Expect(driver.Create("/layers/rattler", request, &out)).To(Succeed())
 		Expect(string(script)).To(ContainSubstring("from rattler import"))
-		Expect(python.calls[0].Env).To(ContainElements("PYTHONPATH=/layers/rattler", "PYTHONNOUSERSITE=1"))
+		Expect(string(script)).To(ContainSubstring(`sys.path.insert(0, request["rattler_dir"])`))
+		Expect(python.calls[0].Args[0]).To(Equal("-I"))
+		Expect(python.calls[0].Dir).To(Equal(filepath.Dir(python.calls[0].Args[1])))
+		Expect(seen.RattlerDir).To(Equal("/layers/rattler"))
 		Expect(seen.Specs).To(Equal(request.Specs))
 		Expect(seen.Channels).To(Equal(request.Channels))
 		Expect(seen.Platform).To(Equal("linux-64"))
 		Expect(seen.ErrorFile).NotTo(BeEmpty())
 		Expect(out.String()).To(ContainSubstring("Solved in"))
-		Expect(filepath.Dir(python.calls[0].Args[0])).NotTo(BeADirectory()) // cleaned up
+		Expect(filepath.Dir(python.calls[0].Args[1])).NotTo(BeADirectory()) // cleaned up
 	})
 
 	it("tells unsolvable specs and unreachable channels apart, with the explanation", func() {
@@ -76,7 +93,7 @@ func testDriver(t *testing.T, context spec.G, it spec.S) {
 		} {
 			code := code
 			python.stub = func(e pexec.Execution) error {
-				content, _ := os.ReadFile(e.Args[1])
+				content, _ := os.ReadFile(e.Args[2])
 				json.Unmarshal(content, &seen)
 				os.WriteFile(seen.ErrorFile, []byte("No candidates were found for flask *.\n"), 0o644)
 				return exitError(t, code)
@@ -96,7 +113,7 @@ func testDriver(t *testing.T, context spec.G, it spec.S) {
 			return nil
 		}
 		Expect(driver.PythonMinor()).To(Equal("3.11"))
-		Expect(python.calls[0].Args[0]).To(Equal("-c"))
+		Expect(python.calls[0].Args[:2]).To(Equal([]string{"-I", "-c"}))
 	})
 
 	it("ships a driver that is valid Python", func() {
@@ -105,6 +122,19 @@ func testDriver(t *testing.T, context spec.G, it spec.S) {
 		}
 		out, err := exec.Command("python3", "-c", "import ast,sys; ast.parse(open('driver.py').read())").CombinedOutput()
 		Expect(err).NotTo(HaveOccurred(), string(out))
+	})
+
+	it("runs pip isolated against the environment's python, in the app, with the binding's variables", func() {
+		program := conda.NewPipProgram(python)
+		python.stub = nil
+		Expect(program.Pip("/layers/conda-env", "/workspace", []string{"install", "six"}, []string{"NETRC=/b/netrc"}, &out)).To(Succeed())
+		call := python.calls[0]
+		Expect(call.Args).To(Equal([]string{"-I", "-m", "pip", "--python", "/layers/conda-env/bin/python",
+			"--disable-pip-version-check", "--no-input", "install", "six"}))
+		Expect(call.Dir).To(Equal("/workspace"))
+		Expect(call.Env[len(call.Env)-1]).To(Equal("NETRC=/b/netrc"))
+		// pip's report, outside the layer, for the bill of materials
+		Expect(call.Env).To(ContainElement(MatchRegexp(`^PIP_REPORT=.*/python-cnb-pip-reports/[0-9a-f]+/report-\d+\.json$`)))
 	})
 
 	context("failure cases", func() {

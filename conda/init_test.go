@@ -14,7 +14,6 @@ func TestUnitConda(t *testing.T) {
 	suite("Detect", testDetect)
 	suite("EnvFile", testEnvFile)
 	suite("Channels", testChannels)
-	suite("Rattler", testRattler)
 	suite("Driver", testDriver)
 	suite("Build", testBuild)
 	suite.Run(t)

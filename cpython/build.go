@@ -16,6 +16,8 @@ import (
 	"github.com/python-cnb/buildpack/internal/errs"
 	"github.com/python-cnb/buildpack/internal/layermeta"
 	"github.com/python-cnb/buildpack/internal/plan"
+	"github.com/python-cnb/buildpack/internal/sbom"
+	"github.com/python-cnb/buildpack/internal/settings"
 )
 
 // DependencyInstaller unpacks a dependency archive into a layer and reports
@@ -36,9 +38,9 @@ type LayerMetadata struct {
 }
 
 // LayerFormat changes whenever the way an installation is laid out changes
-// (what is removed, how bytecode is written), so that layers made the old
-// way are rebuilt.
-const LayerFormat = "2"
+// (what is removed, how bytecode is written, the rewritten build
+// configuration), so that layers made the old way are rebuilt.
+const LayerFormat = "3"
 
 // buildKeysField holds, in the layer's metadata next to LayerMetadata, the
 // digest of the build keys later sub-buildpacks gave (see plan.BuildKey).
@@ -51,12 +53,19 @@ const buildKeysField = "build-keys"
 // puts it on the build's PATH, and the layer is cached (to be restored for
 // the next build) when a requirement has no key. Otherwise the layer is kept
 // for launch only, and the lifecycle neither restores nor re-exports it.
-func Build(installer DependencyInstaller, compiler bytecode.Compiling, clock chronos.Clock, logger scribe.Emitter) packit.BuildFunc {
+//
+// Being first in every group, it first validates every build setting of
+// every sub-buildpack (checks), so that a bad value fails the build before
+// any work.
+func Build(installer DependencyInstaller, compiler bytecode.Compiling, checks []settings.Check, clock chronos.Clock, logger scribe.Emitter) packit.BuildFunc {
 	return func(context packit.BuildContext) (packit.BuildResult, error) {
 		logger.Title("%s %s", context.BuildpackInfo.Name, context.BuildpackInfo.Version)
+		if err := settings.Validate(context.WorkingDir, checks); err != nil {
+			return packit.BuildResult{}, err
+		}
 
 		logger.Process("Resolving CPython version")
-		arch := TargetArch()
+		arch := settings.TargetArch()
 		deps, err := LoadDependencies(filepath.Join(context.CNBPath, "buildpack.toml"), arch)
 		if err != nil {
 			return packit.BuildResult{}, err
@@ -65,7 +74,7 @@ func Build(installer DependencyInstaller, compiler bytecode.Compiling, clock chr
 		if err != nil {
 			return packit.BuildResult{}, err
 		}
-		selection, err := Select(deps, requests)
+		selection, err := Select(deps, requests.List)
 		if err != nil {
 			return packit.BuildResult{}, err
 		}
@@ -125,6 +134,9 @@ func Build(installer DependencyInstaller, compiler bytecode.Compiling, clock chr
 			return packit.BuildResult{}, err
 		}
 		layer.Metadata[buildKeysField] = use.Digest()
+		if err := sbom.Layer(context, &layer, logger, dependency); err != nil {
+			return packit.BuildResult{}, err
+		}
 		layers := []packit.Layer{layer}
 		if needed {
 			buildLayer, err := buildEnvLayer(context.Layers, layer.Path, dependency)
@@ -167,6 +179,12 @@ func install(installer DependencyInstaller, compiler bytecode.Compiling, depende
 		logger.Process("Removed the test suite, IDLE, the turtle demos and the static libpython (%.1f MB), which apps do not use", float64(removed)/1e6)
 		logger.Break()
 	}
+	if changed, err := RewriteSysconfig(layer.Path); err != nil {
+		return layer, err
+	} else if changed > 0 {
+		logger.Process("Pointed CPython's build configuration (sysconfig) at the system compiler (cc, c++) and at this layer, for packages built from source")
+		logger.Break()
+	}
 	compileStdlib(compiler, layer.Path, clock, logger)
 
 	for name, value := range sharedEnv() {
@@ -206,6 +224,12 @@ func buildEnvLayer(layers packit.Layers, cpythonPath string, dependency postal.D
 	// Imports during the build (collectstatic, hooks) must not leave
 	// __pycache__ directories in the app.
 	layer.BuildEnv.Override("PYTHONDONTWRITEBYTECODE", "1")
+	// The build's tools written in Python (Poetry, Pipenv) fetch with
+	// requests, which trusts only its own CA list unless told otherwise:
+	// point it at the build image's bundle too.
+	if bundle := SystemCABundle(); bundle != "" && os.Getenv("REQUESTS_CA_BUNDLE") == "" {
+		layer.BuildEnv.Default("REQUESTS_CA_BUNDLE", firstOf(os.Getenv("SSL_CERT_FILE"), bundle))
+	}
 	layer.BuildEnv.Override(plan.CPythonIdentityEnv, identity(dependency))
 	return layer, nil
 }
@@ -245,16 +269,19 @@ func compileStdlib(compiler bytecode.Compiling, layerPath string, clock chronos.
 	logger.Break()
 }
 
-func logSelection(logger scribe.Emitter, selection Selection, requests []Request, now time.Time) {
-	if len(requests) > 0 {
+func logSelection(logger scribe.Emitter, selection Selection, requests Requests, now time.Time) {
+	if len(requests.List) > 0 {
 		logger.Subprocess("Version sources, highest precedence first:")
-		for _, r := range requests {
+		for _, r := range requests.List {
 			logger.Action("%-36s -> %q", r.Source, r.Constraint.String())
 		}
 	}
+	for _, warning := range requests.Warnings {
+		logger.Subprocess("%s", warning)
+	}
 	request := selection.Request
 	if request.Source == DefaultSource {
-		logger.Subprocess("Selected CPython %s (%s: no runtime.txt, .python-version, requires-python or %s)",
+		logger.Subprocess("Selected CPython %s (%s: no runtime.txt, .python-version, Pipfile, requires-python or %s)",
 			selection.Dependency.Version, DefaultSource, VersionEnv)
 	} else {
 		logger.Subprocess("Selected CPython %s (from %s: %q)", selection.Dependency.Version, request.Source, request.Constraint.String())

@@ -19,6 +19,7 @@ import (
 	"github.com/python-cnb/buildpack/cpython"
 	"github.com/python-cnb/buildpack/internal/errs"
 	"github.com/python-cnb/buildpack/internal/plan"
+	"github.com/python-cnb/buildpack/internal/settings"
 	"github.com/sclevine/spec"
 )
 
@@ -85,6 +86,8 @@ type fakeInstaller struct {
 	Err      error
 	// Files are created in the layer, relative to it; nil means bin/python3.
 	Files []string
+	// Contents gives some of the files their content (else a shell line).
+	Contents map[string]string
 }
 
 func (f *fakeInstaller) Install(dependency postal.Dependency, cnbPath, layerPath, platformPath string) (bool, error) {
@@ -97,7 +100,11 @@ func (f *fakeInstaller) Install(dependency postal.Dependency, cnbPath, layerPath
 		files = []string{"bin/python3"}
 	}
 	for _, name := range files {
-		if err := writeFile(layerPath, name, "#!/bin/sh\n"); err != nil {
+		content, ok := f.Contents[name]
+		if !ok {
+			content = "#!/bin/sh\n"
+		}
+		if err := writeFile(layerPath, name, content); err != nil {
 			return f.Vendored, err
 		}
 	}
@@ -169,7 +176,8 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 		installer = &fakeInstaller{}
 		compiler = &fakeCompiler{}
 		buffer = bytes.NewBuffer(nil)
-		build = cpython.Build(installer, compiler, chronos.NewClock(func() time.Time { return now }), scribe.NewEmitter(buffer))
+		build = cpython.Build(installer, compiler, []settings.Check{settings.BoolCheck("PYCNB_TEST_SETTING")},
+			chronos.NewClock(func() time.Time { return now }), scribe.NewEmitter(buffer))
 
 		buildCtx = packit.BuildContext{
 			BuildpackInfo: packit.BuildpackInfo{Name: "Python CNB: CPython", Version: "0.1.0"},
@@ -255,7 +263,7 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 			_, err := build(buildCtx)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(installer.Calls[0].Dependency.Version).To(Equal("3.12.1"))
-			Expect(buffer.String()).To(ContainSubstring("Selected CPython 3.12.1 (default (newest supported): no runtime.txt, .python-version, requires-python or BP_CPYTHON_VERSION)"))
+			Expect(buffer.String()).To(ContainSubstring("Selected CPython 3.12.1 (default (newest supported): no runtime.txt, .python-version, Pipfile, requires-python or BP_CPYTHON_VERSION)"))
 			Expect(buffer.String()).NotTo(ContainSubstring("Version sources"))
 		})
 
@@ -420,6 +428,34 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 		})
 	})
 
+	context("build configuration", func() {
+		sysconfigdata := "lib/python3.12/_sysconfigdata__linux_x86_64-linux-gnu.py"
+
+		it("points the installed sysconfig data at the system compiler and the layer, and says so", func() {
+			installer.Files = []string{"bin/python3", sysconfigdata}
+			installer.Contents = map[string]string{sysconfigdata: "build_time_vars = {\n    \"CC\": \"clang -pthread\",\n    \"prefix\": \"/install\",\n}\n"}
+			_, err := build(buildCtx)
+			Expect(err).NotTo(HaveOccurred())
+			content, err := os.ReadFile(filepath.Join(layersDir, "cpython", sysconfigdata))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(string(content)).To(Equal("build_time_vars = {\n    \"CC\": \"cc -pthread\",\n    \"prefix\": \"" + filepath.Join(layersDir, "cpython") + "\",\n}\n"))
+			Expect(buffer.String()).To(ContainSubstring("Pointed CPython's build configuration (sysconfig) at the system compiler (cc, c++) and at this layer, for packages built from source"))
+		})
+
+		it("says nothing when there is nothing to rewrite", func() {
+			_, err := build(buildCtx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(buffer.String()).NotTo(ContainSubstring("Pointed CPython's build configuration"))
+		})
+
+		it("fails, naming the file, when the sysconfig data cannot be read", func() {
+			installer.Files = []string{"bin/python3", sysconfigdata}
+			installer.Contents = map[string]string{sysconfigdata: "build_time_vars = {\"CC\": None}\n"}
+			_, err := build(buildCtx)
+			Expect(err).To(MatchError(ContainSubstring("rewriting " + filepath.Join(layersDir, "cpython", sysconfigdata) + " for the system compiler: line 1: unexpected value")))
+		})
+	})
+
 	context("when later buildpacks give build keys", func() {
 		keyed := func(keys ...string) []packit.BuildpackPlanEntry {
 			entries := []packit.BuildpackPlanEntry{{Name: "cpython", Metadata: map[string]interface{}{"launch": true}}}
@@ -527,6 +563,14 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 	})
 
 	context("failure cases", func() {
+		it("validates every build setting before any work", func() {
+			t.Setenv("PYCNB_TEST_SETTING", "yes")
+			_, err := build(buildCtx)
+			Expect(err).To(MatchError(ContainSubstring(`PYCNB_TEST_SETTING="yes" is not a boolean`)))
+			Expect(installer.Calls).To(BeEmpty())
+			Expect(buffer.String()).NotTo(ContainSubstring("Resolving CPython version"))
+		})
+
 		it("explains a checksum mismatch, naming the expected checksum", func() {
 			installer.Err = errors.New("installing CPython 3.12.1: failed to validate dependency: checksum does not match")
 			_, err := build(buildCtx)

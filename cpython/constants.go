@@ -2,6 +2,8 @@
 // version the app asks for and installs that CPython into a layer.
 package cpython
 
+import "github.com/python-cnb/buildpack/internal/settings"
+
 const (
 	// LayerName is the layer holding the CPython installation.
 	LayerName = "cpython"
@@ -19,5 +21,21 @@ const (
 	// The version files, in order of precedence.
 	RuntimeTxt    = "runtime.txt"
 	PythonVersion = ".python-version"
+	Pipfile       = "Pipfile"
+	PipfileLock   = "Pipfile.lock"
 	PyprojectToml = "pyproject.toml"
+
+	// PipfileSource names the Pipfile's [requires] as a version source.
+	PipfileSource = "Pipfile [requires]"
 )
+
+// Checks validate, before any work, the settings this sub-buildpack reads.
+var Checks = []settings.Check{versionCheck(VersionEnv), versionCheck(OryxVersionEnv)}
+
+func versionCheck(name string) settings.Check {
+	return settings.Check{Name: name, Validate: func(string) error {
+		value, _ := settings.First(name)
+		_, err := parseRequest(name, value, settingRemedy(name))
+		return err
+	}}
+}

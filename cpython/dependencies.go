@@ -2,8 +2,6 @@ package cpython
 
 import (
 	"fmt"
-	"os"
-	"runtime"
 	"sort"
 	"strings"
 
@@ -14,17 +12,6 @@ import (
 
 // DefaultSource names the request used when the app asks for no version.
 const DefaultSource = "default (newest supported)"
-
-// TargetArch is the architecture to install for: the lifecycle's
-// CNB_TARGET_ARCH, else BP_ARCH, else this binary's.
-func TargetArch() string {
-	for _, name := range []string{"CNB_TARGET_ARCH", "BP_ARCH"} {
-		if v := os.Getenv(name); v != "" {
-			return v
-		}
-	}
-	return runtime.GOARCH
-}
 
 // LoadDependencies reads the CPython builds for arch from buildpack.toml,
 // newest first.

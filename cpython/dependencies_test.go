@@ -3,7 +3,6 @@ package cpython_test
 import (
 	"os"
 	"path/filepath"
-	"runtime"
 	"testing"
 
 	. "github.com/onsi/gomega"
@@ -85,26 +84,6 @@ func testDependencies(t *testing.T, context spec.G, it spec.S) {
 	it.Before(func() {
 		buildpackToml = filepath.Join(t.TempDir(), "buildpack.toml")
 		Expect(os.WriteFile(buildpackToml, []byte(dependenciesToml), 0o644)).To(Succeed())
-	})
-
-	context("TargetArch", func() {
-		it("prefers CNB_TARGET_ARCH", func() {
-			t.Setenv("CNB_TARGET_ARCH", "arm64")
-			t.Setenv("BP_ARCH", "amd64")
-			Expect(cpython.TargetArch()).To(Equal("arm64"))
-		})
-
-		it("falls back to BP_ARCH", func() {
-			t.Setenv("CNB_TARGET_ARCH", "")
-			t.Setenv("BP_ARCH", "arm64")
-			Expect(cpython.TargetArch()).To(Equal("arm64"))
-		})
-
-		it("falls back to the architecture of this binary", func() {
-			t.Setenv("CNB_TARGET_ARCH", "")
-			t.Setenv("BP_ARCH", "")
-			Expect(cpython.TargetArch()).To(Equal(runtime.GOARCH))
-		})
 	})
 
 	context("LoadDependencies", func() {

@@ -1,10 +1,10 @@
 package cpython
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -14,6 +14,7 @@ import (
 	"github.com/python-cnb/buildpack/internal/errs"
 	"github.com/python-cnb/buildpack/internal/plan"
 	"github.com/python-cnb/buildpack/internal/settings"
+	"github.com/python-cnb/buildpack/internal/textfile"
 )
 
 // Request is one place that asks for a CPython version.
@@ -25,51 +26,66 @@ type Request struct {
 	Constraint Constraint
 }
 
+// Requests are the version requests an app makes, highest precedence
+// first, and warnings about sources that could not be read but did not
+// matter.
+type Requests struct {
+	List     []Request
+	Warnings []string
+}
+
+// source reads one place that may ask for a version: the text asked for
+// ("" for none), or a UserError when it is there but wrong.
+type source struct {
+	name   string
+	read   func(dir string) (string, error)
+	remedy string
+}
+
+// fileSources are the version files, highest precedence first.
+var fileSources = []source{
+	{RuntimeTxt, readRuntimeTxt, "write runtime.txt as python-3.13 (or python-3.13.1)"},
+	{PythonVersion, readPythonVersion, "write .python-version as 3.13 (or 3.13.1, or a specifier such as >=3.11)"},
+	{PipfileSource, readPipfile, `write python_version = "3.13" under [requires] in the Pipfile`},
+	{PyprojectToml + " requires-python", readRequiresPython, `write requires-python as a PEP 440 specifier, such as ">=3.11"`},
+}
+
 // ReadRequests returns every version request the app makes, highest
 // precedence first: BP_CPYTHON_VERSION (or Oryx's PYTHON_VERSION),
-// runtime.txt, .python-version, requires-python in pyproject.toml, then
-// versions required by other buildpacks through the build plan. A request
-// that cannot be read fails with a message naming its source.
-func ReadRequests(workingDir string, entries []packit.BuildpackPlanEntry) ([]Request, error) {
-	var requests []Request
+// runtime.txt, .python-version, the Pipfile's [requires], requires-python
+// in pyproject.toml, then versions required by other buildpacks through
+// the build plan. A source that cannot be read fails the build with a
+// message naming it, unless a source of higher precedence asks for a
+// version: then it does not matter, and is a warning.
+func ReadRequests(workingDir string, entries []packit.BuildpackPlanEntry) (Requests, error) {
+	var requests Requests
 	add := func(source, text string, remedy string) error {
-		c, err := ParseConstraint(text)
-		if err != nil {
-			return &errs.UserError{
-				Title:  fmt.Sprintf("%s asks for Python %q, which is not a version", source, text),
-				Detail: err.Error(),
-				Remedy: remedy,
-				Err:    err,
-			}
+		r, err := parseRequest(source, text, remedy)
+		if err == nil {
+			requests.List = append(requests.List, r)
 		}
-		requests = append(requests, Request{Source: source, Constraint: c})
-		return nil
+		return err
 	}
 
 	if value, name := settings.First(VersionEnv, OryxVersionEnv); value != "" {
-		if err := add(name, value, fmt.Sprintf("set %s to a version such as 3.13 or 3.13.1, or unset it", name)); err != nil {
-			return nil, err
+		if err := add(name, value, settingRemedy(name)); err != nil {
+			return requests, err
 		}
 	}
-
-	readers := []func(string) (string, error){readRuntimeTxt, readPythonVersion, readRequiresPython}
-	sources := []string{RuntimeTxt, PythonVersion, PyprojectToml + " requires-python"}
-	remedies := []string{
-		"write runtime.txt as python-3.13 (or python-3.13.1)",
-		"write .python-version as 3.13 (or 3.13.1)",
-		`write requires-python as a PEP 440 specifier, such as ">=3.11"`,
-	}
-	for i, read := range readers {
-		text, err := read(workingDir)
-		if err != nil {
-			return nil, err
+	for _, src := range fileSources {
+		text, err := src.read(workingDir)
+		if err == nil && text != "" {
+			err = add(src.name, text, src.remedy)
 		}
-		if text == "" {
+		if err == nil {
 			continue
 		}
-		if err := add(sources[i], text, remedies[i]); err != nil {
-			return nil, err
+		var user *errs.UserError
+		if !errors.As(err, &user) || len(requests.List) == 0 {
+			return requests, err
 		}
+		requests.Warnings = append(requests.Warnings, fmt.Sprintf("Warning: %s is ignored, as %s takes precedence: %s",
+			src.name, requests.List[0].Source, user.Title))
 	}
 
 	for _, entry := range entries {
@@ -85,10 +101,28 @@ func ReadRequests(workingDir string, entries []packit.BuildpackPlanEntry) ([]Req
 			source = "another buildpack"
 		}
 		if err := add("build plan ("+source+")", version, "fix the version the buildpack that requires cpython asks for"); err != nil {
-			return nil, err
+			return requests, err
 		}
 	}
 	return requests, nil
+}
+
+// parseRequest reads the version text source asks for.
+func parseRequest(source, text, remedy string) (Request, error) {
+	c, err := ParseConstraint(text)
+	if err != nil {
+		return Request{}, &errs.UserError{
+			Title:  fmt.Sprintf("%s asks for Python %s, which is not a version", source, textfile.Visible(text)),
+			Detail: err.Error(),
+			Remedy: remedy,
+			Err:    err,
+		}
+	}
+	return Request{Source: source, Constraint: c}, nil
+}
+
+func settingRemedy(name string) string {
+	return fmt.Sprintf("set %s to a version such as 3.13 or 3.13.1, or unset it", name)
 }
 
 var runtimeTxtPattern = regexp.MustCompile(`^python-([0-9]+(?:\.[0-9]+){0,2})$`)
@@ -104,17 +138,23 @@ func readRuntimeTxt(dir string) (string, error) {
 	if m == nil {
 		return "", &errs.UserError{
 			Title:  "runtime.txt is malformed: it must hold one line such as python-3.13",
-			Detail: fmt.Sprintf("runtime.txt contains: %q", errs.Tail(content, 3)),
+			Detail: "runtime.txt contains: " + textfile.Visible(errs.Tail(text, 3)),
 			Remedy: "write runtime.txt as python-<major>.<minor> (for example python-3.13) or python-<major>.<minor>.<patch>, or delete it",
 		}
 	}
 	return m[1], nil
 }
 
-var pythonVersionPattern = regexp.MustCompile(`^(?:c?python-?)?([0-9]+(?:\.[0-9]+){0,2})$`)
+var (
+	// pythonVersionPattern: 3.12, 3.12.4, cpython-3.12, python3.12, and
+	// uv's cpython-3.12.4-linux-x86_64-gnu.
+	pythonVersionPattern = regexp.MustCompile(`^(?:c?python-?)?([0-9]+(?:\.[0-9]+){0,2})(?:-[a-z0-9_-]+)?$`)
+	// specifierStart: a PEP 440 specifier, as uv writes .python-version too.
+	specifierStart = regexp.MustCompile(`^(~=|===|==|!=|<=|>=|<|>)`)
+)
 
-// readPythonVersion reads pyenv's .python-version: the first line that is
-// not blank or a comment, such as "3.12" or "3.12.4".
+// readPythonVersion reads .python-version (pyenv's and uv's): the first
+// line that is not blank or a comment, such as "3.12", "3.12.4" or ">=3.11".
 func readPythonVersion(dir string) (string, error) {
 	content, ok, err := readOptional(dir, PythonVersion)
 	if err != nil || !ok {
@@ -125,16 +165,80 @@ func readPythonVersion(dir string) (string, error) {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		m := pythonVersionPattern.FindStringSubmatch(line)
-		if m == nil {
-			return "", &errs.UserError{
-				Title:  fmt.Sprintf(".python-version asks for %q, which is not a CPython version", line),
-				Remedy: "write a CPython version such as 3.13 or 3.13.1 in .python-version (this buildpack provides CPython only), or delete the file",
-			}
+		if specifierStart.MatchString(line) {
+			return line, nil
 		}
-		return m[1], nil
+		if m := pythonVersionPattern.FindStringSubmatch(line); m != nil {
+			return m[1], nil
+		}
+		detail := "accepted: a CPython version such as 3.13 or 3.13.1 (cpython-3.13 too), or a PEP 440 specifier such as >=3.11; " +
+			"a pyenv virtualenv name, \"system\" or another interpreter is not"
+		if strings.HasPrefix(strings.ToLower(line), "pypy") {
+			detail = "this buildpack provides CPython only, not PyPy; " + detail
+		}
+		return "", &errs.UserError{
+			Title:  fmt.Sprintf(".python-version asks for %s, which is not a CPython version", textfile.Visible(line)),
+			Detail: detail,
+			Remedy: "write a CPython version such as 3.13 in .python-version (this buildpack provides CPython only), or delete the file",
+		}
 	}
 	return "", nil
+}
+
+// readPipfile reads python_full_version, else python_version, from the
+// Pipfile's [requires] table, else from Pipfile.lock's _meta.requires.
+func readPipfile(dir string) (string, error) {
+	content, ok, err := readOptional(dir, Pipfile)
+	if err != nil {
+		return "", err
+	}
+	if ok {
+		var pipfile struct {
+			Requires struct {
+				PythonVersion     string `toml:"python_version"`
+				PythonFullVersion string `toml:"python_full_version"`
+			} `toml:"requires"`
+		}
+		if _, err := toml.Decode(content, &pipfile); err != nil {
+			return "", &errs.UserError{
+				Title:  "The Pipfile is not valid TOML",
+				Detail: err.Error(),
+				Remedy: "fix the syntax error in the Pipfile",
+				Err:    err,
+			}
+		}
+		return firstOf(pipfile.Requires.PythonFullVersion, pipfile.Requires.PythonVersion), nil
+	}
+	content, ok, err = readOptional(dir, PipfileLock)
+	if err != nil || !ok {
+		return "", err
+	}
+	var lock struct {
+		Meta struct {
+			Requires struct {
+				PythonVersion     string `json:"python_version"`
+				PythonFullVersion string `json:"python_full_version"`
+			} `json:"requires"`
+		} `json:"_meta"`
+	}
+	if err := json.Unmarshal([]byte(content), &lock); err != nil {
+		return "", &errs.UserError{
+			Title:  "Pipfile.lock is not valid JSON",
+			Detail: err.Error(),
+			Remedy: "run `pipenv lock` to write it again",
+			Err:    err,
+		}
+	}
+	return firstOf(lock.Meta.Requires.PythonFullVersion, lock.Meta.Requires.PythonVersion), nil
+}
+
+func firstOf(values ...string) string {
+	for _, v := range values {
+		if v = strings.TrimSpace(v); v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 // readRequiresPython reads requires-python from pyproject.toml's [project].
@@ -159,13 +263,15 @@ func readRequiresPython(dir string) (string, error) {
 	return strings.TrimSpace(pyproject.Project.RequiresPython), nil
 }
 
+// readOptional reads a file of the app as text (a byte order mark, UTF-16
+// included, is understood and dropped).
 func readOptional(dir, name string) (string, bool, error) {
-	content, err := os.ReadFile(filepath.Join(dir, name))
+	content, err := textfile.Read(filepath.Join(dir, name))
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", false, nil
 	}
 	if err != nil {
 		return "", false, fmt.Errorf("reading %s: %w", name, err)
 	}
-	return string(content), true, nil
+	return content, true, nil
 }

@@ -31,7 +31,8 @@ func testRequests(t *testing.T, context spec.G, it spec.S) {
 	read := func(entries ...packit.BuildpackPlanEntry) []string {
 		requests, err := cpython.ReadRequests(workingDir, entries)
 		Expect(err).NotTo(HaveOccurred())
-		return describe(requests)
+		Expect(requests.Warnings).To(BeEmpty())
+		return describe(requests.List)
 	}
 
 	it.Before(func() {
@@ -115,6 +116,13 @@ func testRequests(t *testing.T, context spec.G, it spec.S) {
 			Expect(writeFile(workingDir, "runtime.txt", "  \n python-3.11.4 \r\n\n")).To(Succeed())
 			Expect(read()).To(Equal([]string{"runtime.txt: 3.11.4"}))
 		})
+
+		it("drops a byte order mark, UTF-8 or UTF-16", func() {
+			Expect(writeFile(workingDir, "runtime.txt", "\xEF\xBB\xBFpython-3.11\r\n")).To(Succeed())
+			Expect(read()).To(Equal([]string{"runtime.txt: 3.11"}))
+			Expect(writeFile(workingDir, "runtime.txt", "\xFF\xFEp\x00y\x00t\x00h\x00o\x00n\x00-\x003\x00.\x001\x002\x00")).To(Succeed())
+			Expect(read()).To(Equal([]string{"runtime.txt: 3.12"}))
+		})
 	})
 
 	context(".python-version", func() {
@@ -133,6 +141,15 @@ func testRequests(t *testing.T, context spec.G, it spec.S) {
 			Expect(read()).To(Equal([]string{".python-version: 3.12.4"}))
 		})
 
+		it("reads a PEP 440 specifier, as uv writes it, and uv's long names", func() {
+			Expect(writeFile(workingDir, ".python-version", ">=3.11, <3.14\n")).To(Succeed())
+			Expect(read()).To(Equal([]string{".python-version: >=3.11, <3.14"}))
+			Expect(writeFile(workingDir, ".python-version", "cpython-3.12.4-linux-x86_64-gnu\n")).To(Succeed())
+			Expect(read()).To(Equal([]string{".python-version: 3.12.4"}))
+			Expect(writeFile(workingDir, ".python-version", "\xEF\xBB\xBF3.13\n")).To(Succeed())
+			Expect(read()).To(Equal([]string{".python-version: 3.13"}))
+		})
+
 		it("asks for nothing when the file has only comments", func() {
 			Expect(writeFile(workingDir, ".python-version", "# nothing here\n\n")).To(Succeed())
 			Expect(read()).To(BeEmpty())
@@ -148,6 +165,53 @@ func testRequests(t *testing.T, context spec.G, it spec.S) {
 		it("asks for nothing without requires-python", func() {
 			Expect(writeFile(workingDir, "pyproject.toml", "[tool.poetry]\nname = \"app\"\n")).To(Succeed())
 			Expect(read()).To(BeEmpty())
+		})
+	})
+
+	context("Pipfile", func() {
+		it("reads python_full_version, else python_version, from [requires], after .python-version and before requires-python", func() {
+			Expect(writeFile(workingDir, "Pipfile", "[requires]\npython_version = \"3.12\"\n")).To(Succeed())
+			Expect(writeFile(workingDir, "pyproject.toml", "[project]\nrequires-python = \">=3.10\"\n")).To(Succeed())
+			Expect(read()).To(Equal([]string{"Pipfile [requires]: 3.12", "pyproject.toml requires-python: >=3.10"}))
+			Expect(writeFile(workingDir, "Pipfile", "[requires]\npython_version = \"3.12\"\npython_full_version = \"3.12.4\"\n")).To(Succeed())
+			Expect(read()[0]).To(Equal("Pipfile [requires]: 3.12.4"))
+		})
+
+		it("reads Pipfile.lock when there is no Pipfile", func() {
+			Expect(writeFile(workingDir, "Pipfile.lock", `{"_meta": {"requires": {"python_version": "3.11"}}, "default": {}}`)).To(Succeed())
+			Expect(read()).To(Equal([]string{"Pipfile [requires]: 3.11"}))
+		})
+
+		it("reports a Pipfile or lock that cannot be read", func() {
+			Expect(writeFile(workingDir, "Pipfile.lock", `{`)).To(Succeed())
+			_, err := cpython.ReadRequests(workingDir, nil)
+			Expect(err).To(MatchError(ContainSubstring("Pipfile.lock is not valid JSON")))
+			Expect(writeFile(workingDir, "Pipfile", "[requires\n")).To(Succeed())
+			_, err = cpython.ReadRequests(workingDir, nil)
+			Expect(err).To(MatchError(ContainSubstring("The Pipfile is not valid TOML")))
+		})
+	})
+
+	context("a source that cannot be read, below one that can", func() {
+		it("is a warning, when a setting or a higher file asks for a version", func() {
+			Expect(writeFile(workingDir, "runtime.txt", "python3.11\n")).To(Succeed())
+			Expect(writeFile(workingDir, ".python-version", "myenv\n")).To(Succeed())
+			Expect(writeFile(workingDir, "pyproject.toml", "[project\n")).To(Succeed())
+			t.Setenv("BP_CPYTHON_VERSION", "3.12")
+			requests, err := cpython.ReadRequests(workingDir, nil)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(describe(requests.List)).To(Equal([]string{"BP_CPYTHON_VERSION: 3.12"}))
+			Expect(requests.Warnings).To(Equal([]string{
+				"Warning: runtime.txt is ignored, as BP_CPYTHON_VERSION takes precedence: runtime.txt is malformed: it must hold one line such as python-3.13",
+				`Warning: .python-version is ignored, as BP_CPYTHON_VERSION takes precedence: .python-version asks for "myenv", which is not a CPython version`,
+				"Warning: pyproject.toml requires-python is ignored, as BP_CPYTHON_VERSION takes precedence: pyproject.toml is not valid TOML",
+			}))
+			os.Unsetenv("BP_CPYTHON_VERSION")
+			Expect(os.Remove(filepath.Join(workingDir, "runtime.txt"))).To(Succeed())
+			Expect(writeFile(workingDir, ".python-version", "3.12\n")).To(Succeed())
+			requests, err = cpython.ReadRequests(workingDir, nil)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(requests.Warnings).To(HaveLen(1))
 		})
 	})
 
@@ -185,12 +249,26 @@ func testRequests(t *testing.T, context spec.G, it spec.S) {
 			Expect(err).To(MatchError(ContainSubstring("runtime.txt is malformed")))
 		})
 
-		it("reports a .python-version naming another interpreter", func() {
+		it("reports a .python-version naming another interpreter, saying PyPy is not provided", func() {
 			Expect(writeFile(workingDir, ".python-version", "pypy3.10\n")).To(Succeed())
 			_, err := cpython.ReadRequests(workingDir, nil)
-			Expect(err).To(MatchError(ContainSubstring(`.python-version asks for "pypy3.10"`)))
-			Expect(err).To(MatchError(ContainSubstring("this buildpack provides CPython only")))
+			Expect(err).To(MatchError(ContainSubstring(`.python-version asks for "pypy3.10", which is not a CPython version`)))
+			Expect(err).To(MatchError(ContainSubstring("this buildpack provides CPython only, not PyPy")))
 			Expect(errs.IsUser(err)).To(BeTrue())
+		})
+
+		it("reports a pyenv virtualenv name, listing the forms accepted", func() {
+			Expect(writeFile(workingDir, ".python-version", "my-project-env\n")).To(Succeed())
+			_, err := cpython.ReadRequests(workingDir, nil)
+			Expect(err).To(MatchError(ContainSubstring(`.python-version asks for "my-project-env", which is not a CPython version`)))
+			Expect(err).To(MatchError(ContainSubstring("accepted: a CPython version such as 3.13 or 3.13.1 (cpython-3.13 too), or a PEP 440 specifier such as >=3.11")))
+			Expect(err.Error()).NotTo(ContainSubstring("PyPy"))
+		})
+
+		it("shows invisible characters in a malformed runtime.txt", func() {
+			Expect(writeFile(workingDir, "runtime.txt", "python-3.11\u200b\n")).To(Succeed())
+			_, err := cpython.ReadRequests(workingDir, nil)
+			Expect(err).To(MatchError(ContainSubstring(`runtime.txt contains: "python-3.11\u200b"`)))
 		})
 
 		it("reports a pyproject.toml that is not TOML", func() {
@@ -231,7 +309,7 @@ func testRequests(t *testing.T, context spec.G, it spec.S) {
 			Expect(err).To(MatchError(ContainSubstring(`build plan (Pipfile) asks for Python "3.x"`)))
 		})
 
-		for _, name := range []string{"runtime.txt", ".python-version", "pyproject.toml"} {
+		for _, name := range []string{"runtime.txt", ".python-version", "Pipfile", "pyproject.toml"} {
 			name := name
 			it("reports an unreadable "+name, func() {
 				Expect(os.Mkdir(filepath.Join(workingDir, name), 0o755)).To(Succeed())

@@ -19,6 +19,7 @@ import (
 	"github.com/python-cnb/buildpack/internal/errs"
 	"github.com/python-cnb/buildpack/internal/layermeta"
 	"github.com/python-cnb/buildpack/internal/plan"
+	"github.com/python-cnb/buildpack/internal/sbom"
 )
 
 // ServerInstaller provides the servers the processes run. PipInstaller is
@@ -33,7 +34,7 @@ type ServerInstaller interface {
 	// Compile writes targetDir's bytecode with python (see
 	// internal/bytecode); a failure, with compileall's output, costs only
 	// start-up time.
-	Compile(python, appDir, targetDir string) (output string, err error)
+	Compile(python, targetDir string) (output string, err error)
 }
 
 // ModuleChecker compiles the app's modules, never running them.
@@ -136,6 +137,9 @@ func BuildWith(installer ServerInstaller, checker ModuleChecker, clock chronos.C
 				return packit.BuildResult{}, err
 			}
 			if layer != nil {
+				if err := sbom.Layer(context, layer, logger); err != nil {
+					return packit.BuildResult{}, err
+				}
 				layers = append(layers, *layer)
 			}
 		}
@@ -143,6 +147,9 @@ func BuildWith(installer ServerInstaller, checker ModuleChecker, clock chronos.C
 		env := newProcessEnv(start, app)
 		layer, err := startLayer(context.Layers, execd, start, env, context.WorkingDir, logger)
 		if err != nil {
+			return packit.BuildResult{}, err
+		}
+		if err := sbom.Layer(context, &layer, logger); err != nil {
 			return packit.BuildResult{}, err
 		}
 		layers = append(layers, layer)
@@ -287,7 +294,7 @@ func provideServers(context packit.BuildContext, start Start, app appPackages, p
 	if err := writeCommands(filepath.Join(layer.Path, "bin"), missing); err != nil {
 		return nil, err
 	}
-	if output, err := installer.Compile(probe.BasePython, context.WorkingDir, target); err != nil {
+	if output, err := installer.Compile(probe.BasePython, target); err != nil {
 		bytecode.Warn(logger, err, output)
 	}
 	logger.Action("Completed in %s", duration.Round(time.Millisecond))

@@ -45,7 +45,7 @@ func (f *fakeServerInstaller) Probe(appDir string) (gunicorn.Probe, error) {
 	return f.probe, f.probeErr
 }
 
-func (f *fakeServerInstaller) Compile(python, appDir, targetDir string) (string, error) {
+func (f *fakeServerInstaller) Compile(python, targetDir string) (string, error) {
 	f.compiled = append(f.compiled, targetDir)
 	if f.compileErr != nil {
 		return "*** Error compiling 'bad.py'", f.compileErr

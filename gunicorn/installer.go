@@ -16,7 +16,7 @@ import (
 	"github.com/paketo-buildpacks/packit/v2/pexec"
 	"github.com/python-cnb/buildpack/internal/bytecode"
 	"github.com/python-cnb/buildpack/internal/errs"
-	"github.com/python-cnb/buildpack/pip"
+	"github.com/python-cnb/buildpack/internal/sbom"
 )
 
 // Executable runs a program; pexec.Executable is one.
@@ -129,8 +129,9 @@ func (p PipInstaller) Install(python, appDir string, requirements, packages []st
 	args := []string{"-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--no-cache-dir",
 		"--no-compile", "--target", targetDir, "--constraint", constraints.Name()}
 	err = p.python(python, appDir).Execute(pexec.Execution{
-		Args:   append(args, requirements...),
-		Env:    withoutPipLocation(os.Environ()),
+		Args: append(args, requirements...),
+		// the report gives the bill of materials the archives' digests
+		Env:    append(withoutPipLocation(os.Environ()), sbom.PipReportEnv(filepath.Dir(targetDir))),
 		Stdout: &output,
 		Stderr: &output,
 	})
@@ -162,10 +163,11 @@ func (p PipInstaller) Install(python, appDir string, requirements, packages []st
 	return nil
 }
 
-// Compile writes targetDir's unchecked-hash bytecode with python.
-func (p PipInstaller) Compile(python, appDir, targetDir string) (string, error) {
+// Compile writes targetDir's unchecked-hash bytecode with python (the
+// compiler runs it isolated).
+func (p PipInstaller) Compile(python, targetDir string) (string, error) {
 	var output bytes.Buffer
-	compiler := bytecode.NewCompiler(func(name string) bytecode.Executable { return p.python(name, appDir) })
+	compiler := bytecode.NewCompiler(func(name string) bytecode.Executable { return p.executable(name) })
 	err := compiler.Compile(python, []string{targetDir}, &output)
 	return output.String(), err
 }
@@ -192,7 +194,7 @@ func RemoveDistributions(dir string, names []string) error {
 	for _, info := range infos {
 		base := strings.TrimSuffix(filepath.Base(info), ".dist-info")
 		i := strings.LastIndex(base, "-")
-		if i <= 0 || !contains(names, pip.NormalizeName(base[:i])) {
+		if i <= 0 || !contains(names, sbom.NormalizeName(base[:i])) {
 			continue
 		}
 		if err := removeRecorded(dir, info); err != nil {

@@ -4,12 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 
 	"github.com/python-cnb/buildpack/internal/errs"
+	"github.com/python-cnb/buildpack/internal/textfile"
 )
 
 // ProcfileEntry is one `type: command` line of a Procfile.
@@ -26,7 +26,8 @@ var procfileLine = regexp.MustCompile(`^([A-Za-z0-9._-]+):\s*(\S.*)$`)
 // that is not `type: command`, or a type given twice, is an error naming the
 // line.
 func ReadProcfile(appDir string) (entries []ProcfileEntry, found bool, err error) {
-	content, err := os.ReadFile(filepath.Join(appDir, Procfile))
+	// as written by editors on any system: a byte-order mark, UTF-16, CRLF
+	content, err := textfile.Read(filepath.Join(appDir, Procfile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, false, nil
 	}
@@ -34,7 +35,7 @@ func ReadProcfile(appDir string) (entries []ProcfileEntry, found bool, err error
 		return nil, false, fmt.Errorf("reading the %s: %w", Procfile, err)
 	}
 	seen := map[string]int{}
-	for i, line := range strings.Split(string(content), "\n") {
+	for i, line := range strings.Split(content, "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue

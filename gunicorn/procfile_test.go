@@ -37,6 +37,22 @@ func testProcfile(t *testing.T, context spec.G, it spec.S) {
 		}))
 	})
 
+	it("reads a Procfile saved with a byte-order mark, or as UTF-16 with CRLF line ends", func() {
+		write("\ufeffweb: gunicorn app:app\n")
+		entries, _, err := gunicorn.ReadProcfile(appDir)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(entries).To(Equal([]gunicorn.ProcfileEntry{{Type: "web", Command: "gunicorn app:app", Line: 1}}))
+
+		utf16 := []byte{0xff, 0xfe}
+		for _, r := range "web: gunicorn app:app\r\n" {
+			utf16 = append(utf16, byte(r), 0)
+		}
+		Expect(os.WriteFile(filepath.Join(appDir, "Procfile"), utf16, 0o644)).To(Succeed())
+		entries, _, err = gunicorn.ReadProcfile(appDir)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(entries).To(Equal([]gunicorn.ProcfileEntry{{Type: "web", Command: "gunicorn app:app", Line: 1}}))
+	})
+
 	it("keeps colons in the command", func() {
 		write("web: gunicorn --bind 0.0.0.0:$PORT app:app\n")
 		entries, _, err := gunicorn.ReadProcfile(appDir)

@@ -4,7 +4,21 @@ import (
 	"fmt"
 	"os"
 	"strings"
+
+	"github.com/python-cnb/buildpack/internal/settings"
 )
+
+// Checks validate, before any work, the script paths the hooks run: each
+// must be a file inside the app.
+var Checks = []settings.Check{scriptCheck(Pre), scriptCheck(Post)}
+
+func scriptCheck(phase Phase) settings.Check {
+	return settings.Check{Name: phase.ScriptEnv(), Validate: func(appDir string) error {
+		_, script := Settings(phase)
+		_, err := locateScript(appDir, phase.ScriptEnv(), script)
+		return err
+	}}
+}
 
 // Settings reads the phase's command and script path settings from the
 // build environment, without surrounding whitespace.

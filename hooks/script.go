@@ -4,12 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
-	"syscall"
 
+	"github.com/python-cnb/buildpack/internal/apppath"
 	"github.com/python-cnb/buildpack/internal/errs"
 )
 
@@ -18,34 +16,18 @@ import (
 // file inside the app (itself resolved); otherwise a UserError names the
 // setting and the path.
 func locateScript(appDir, setting, value string) (string, error) {
-	path := value
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(appDir, path)
-	}
-	root, err := filepath.EvalSymlinks(appDir)
+	p, err := apppath.Resolve(appDir, value, setting+"="+value)
 	if err != nil {
-		return "", fmt.Errorf("resolving the app directory %s: %w", appDir, err)
+		return "", err
 	}
-	resolved, err := filepath.EvalSymlinks(path)
-	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+	if !p.Exists {
 		return "", &errs.UserError{
 			Title:  fmt.Sprintf("%s=%s: there is no such file in the app", setting, value),
-			Detail: "looked for " + path,
+			Detail: "looked for " + p.Abs,
 			Remedy: fmt.Sprintf("commit the script with the app, or correct %s: a path relative to the app's root, such as scripts/build.sh", setting),
-			Err:    err,
 		}
 	}
-	if err != nil {
-		return "", fmt.Errorf("resolving %s=%s: %w", setting, value, err)
-	}
-	rel, err := filepath.Rel(root, resolved)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return "", &errs.UserError{
-			Title:  fmt.Sprintf("%s=%s points outside the app", setting, value),
-			Detail: fmt.Sprintf("it resolves to %s, which is not inside the app directory %s", resolved, root),
-			Remedy: fmt.Sprintf("keep the script inside the app's source and set %s to its path relative to the app's root", setting),
-		}
-	}
+	resolved := p.Abs
 	info, err := os.Stat(resolved)
 	if err != nil {
 		return "", fmt.Errorf("reading %s=%s: %w", setting, value, err)

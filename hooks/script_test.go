@@ -152,7 +152,7 @@ func testScript(t *testing.T, context spec.G, it spec.S) {
 			expectUserError(err,
 				"PRE_BUILD_SCRIPT_PATH=../evil.sh points outside the app",
 				"it resolves to "+filepath.Join(root, "evil.sh")+", which is not inside the app directory "+appDir,
-				"To fix: keep the script inside the app's source and set PRE_BUILD_SCRIPT_PATH to its path relative to the app's root")
+				"To fix: keep the file inside the app and name it by its path relative to the app's root")
 		})
 
 		it("fails when an absolute path is outside the app", func() {

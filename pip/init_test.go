@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/python-cnb/buildpack/requirements"
 	"github.com/sclevine/spec"
 	"github.com/sclevine/spec/report"
 )
@@ -12,23 +13,17 @@ import (
 func TestUnitPip(t *testing.T) {
 	suite := spec.New("pip", spec.Report(report.Terminal{}), spec.Sequential())
 	suite("Detect", testDetect)
-	suite("Build", testBuild)
-	suite("Runner", testRunner)
-	suite("Binding", testBinding)
+	suite("Recipe", testRecipe)
 	suite.Run(t)
 }
 
 // settingsEnv are the variables the pip buildpack reads; every test starts
 // with all of them unset.
-var settingsEnv = []string{
-	"CUSTOM_REQUIREMENTSTXT_PATH", "VIRTUALENV_NAME", "BP_PIP_PACKAGE_WHEEL",
-	"PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS", "PIP_NO_INDEX",
-	"PIP_TRUSTED_HOST", "PIP_PRE", "PIP_ONLY_BINARY", "PIP_NO_BINARY",
-	"PIP_CONSTRAINT", "PIP_REQUIRE_HASHES", "PIP_NO_DEPS", "PIP_UPGRADE_STRATEGY",
-	"PIP_CONFIG_FILE",
-	"BP_PIP_COMPRESS_VIRTUALENV", "COMPRESS_VIRTUALENV",
-	"SERVICE_BINDING_ROOT", "CNB_BINDINGS", "VCAP_SERVICES",
-}
+var settingsEnv = append([]string{
+	"CUSTOM_REQUIREMENTSTXT_PATH", "VIRTUALENV_NAME", "BP_PIP_PACKAGE_WHEEL", "PYTHON_FAST_BUILD_ENABLED",
+	"BP_PIP_COMPRESS_VIRTUALENV", "COMPRESS_VIRTUALENV", "BP_PYTHON_PACKAGE_MANAGER",
+	"SERVICE_BINDING_ROOT", "CNB_BINDINGS", "CNB_TARGET_ARCH", "BP_ARCH",
+}, requirements.InstallSettings...)
 
 // unsetEnv unsets names for the duration of the test; t.Setenv restores
 // their values afterwards.

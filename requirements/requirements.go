@@ -1,21 +1,26 @@
-// Package requirements finds and reads pip requirements files: it follows
-// -r/--requirement and -c/--constraint includes, refuses malformed lines and
-// include cycles with messages naming the file and line, and gives a digest
-// of everything that affects an install.
+// Package requirements reads what pip reads: requirements files (following
+// -r/--requirement and -c/--constraint includes, with the encodings pip
+// accepts), the local packages and link directories they name, and the pip
+// settings that name files (see settings.go). Malformed lines and include
+// cycles are refused with messages naming the file and line, paths that
+// lead outside the app are refused before they are read, and everything
+// that changes an install is added to a layer's inputs (internal/inputs).
 package requirements
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 
+	"github.com/python-cnb/buildpack/internal/apppath"
 	"github.com/python-cnb/buildpack/internal/errs"
+	"github.com/python-cnb/buildpack/internal/inputs"
+	"github.com/python-cnb/buildpack/internal/textfile"
 )
 
 const (
@@ -25,37 +30,66 @@ const (
 	CustomPathEnv = "CUSTOM_REQUIREMENTSTXT_PATH"
 )
 
-// Set is a requirements file with every file it includes.
+// Set is a requirements file with every file it includes and every local
+// path its lines name.
 type Set struct {
-	// Path is the top file, relative to the app's root.
+	// Path is the top file, relative to the app's root ("" for none).
 	Path string
 	// Files are all files read, top first, relative to the app's root.
 	Files []string
 	// Requirements counts the requirement lines across all files.
 	Requirements int
-	// Digest is "sha256:<hex>" over the files' names and contents.
-	Digest string
+	// Local are the app's directories and archives that requirement lines
+	// install (./libs/greet, -e ./pkg, file:// URLs) or that --find-links
+	// lines name, relative to the app's root. "." is the app itself.
+	Local []string
+
+	appDir string
+}
+
+// AddTo adds the set's files and local paths to a layer's inputs: a
+// change to any of them rebuilds the layer.
+func (s Set) AddTo(in *inputs.Set, exclude ...string) {
+	for _, rel := range s.Files {
+		in.File(rel, filepath.Join(s.appDir, rel))
+	}
+	for _, rel := range s.Local {
+		if rel == "." {
+			in.Tree("the app's files", s.appDir, exclude...)
+			continue
+		}
+		in.Tree(rel, filepath.Join(s.appDir, rel))
+	}
+}
+
+// InstallsApp tells whether a line installs the app itself (".", "-e .").
+func (s Set) InstallsApp() bool {
+	for _, rel := range s.Local {
+		if rel == "." {
+			return true
+		}
+	}
+	return false
 }
 
 // Locate returns the requirements file to install, relative to appDir: the
 // one CUSTOM_REQUIREMENTSTXT_PATH names, else requirements.txt at the root,
-// else "". A custom path that does not exist is an error naming it.
+// else "". A custom path that does not exist, or leads outside the app, is
+// an error naming it.
 func Locate(appDir string) (string, error) {
 	if custom := strings.TrimSpace(os.Getenv(CustomPathEnv)); custom != "" {
-		rel := filepath.Clean(strings.TrimPrefix(custom, "/workspace/"))
-		if filepath.IsAbs(rel) {
-			if r, err := filepath.Rel(appDir, rel); err == nil && !strings.HasPrefix(r, "..") {
-				rel = r
-			}
+		subject := CustomPathEnv + "=" + custom
+		p, err := apppath.Resolve(appDir, custom, subject)
+		if err != nil {
+			return "", err
 		}
-		info, err := os.Stat(filepath.Join(appDir, rel))
-		if err != nil || info.IsDir() {
+		if !p.IsFile() {
 			return "", &errs.UserError{
-				Title:  fmt.Sprintf("%s=%s names a requirements file that does not exist in the app", CustomPathEnv, custom),
+				Title:  fmt.Sprintf("%s names a requirements file that does not exist in the app", subject),
 				Remedy: fmt.Sprintf("set %s to the path of the requirements file relative to the app's root (for example requirements/prod.txt), or unset it", CustomPathEnv),
 			}
 		}
-		return rel, nil
+		return p.Rel, nil
 	}
 	info, err := os.Stat(filepath.Join(appDir, DefaultFile))
 	if errors.Is(err, fs.ErrNotExist) {
@@ -73,29 +107,35 @@ func Locate(appDir string) (string, error) {
 // Read reads the requirements file at rel (relative to appDir) and every
 // file it includes.
 func Read(appDir, rel string) (Set, error) {
-	r := reader{appDir: appDir, hash: sha256.New()}
+	r := reader{appDir: appDir}
 	if err := r.read(rel, nil); err != nil {
 		return Set{}, err
 	}
-	return Set{
-		Path:         rel,
-		Files:        r.files,
-		Requirements: r.requirements,
-		Digest:       "sha256:" + hex.EncodeToString(r.hash.Sum(nil)),
-	}, nil
+	return Set{Path: rel, Files: r.files, Requirements: r.requirements, Local: r.local, appDir: appDir}, nil
+}
+
+// ReadText reads requirements given as text, named name in messages (the
+// dependencies of a pyproject.toml, say). Includes are read as in Read.
+func ReadText(appDir, name, text string) (Set, error) {
+	r := reader{appDir: appDir}
+	if err := r.parse(name, text, nil); err != nil {
+		return Set{}, err
+	}
+	return Set{Files: r.files, Requirements: r.requirements, Local: r.local, appDir: appDir}, nil
 }
 
 type reader struct {
 	appDir       string
 	files        []string
 	requirements int
-	hash         interface {
-		Write([]byte) (int, error)
-		Sum([]byte) []byte
-	}
+	local        []string
 }
 
-var includePattern = regexp.MustCompile(`^(-r|-c|--requirement|--constraint)(?:\s*=\s*|\s+|)(\S.*)$`)
+var (
+	includePattern = regexp.MustCompile(`^(-r|-c|--requirement|--constraint)(?:\s*=\s*|\s+|)(\S.*)$`)
+	editable       = regexp.MustCompile(`^(?:-e|--editable)(?:\s*=\s*|\s+)(\S+)`)
+	findLinks      = regexp.MustCompile(`^(?:-f|--find-links)(?:\s*=\s*|\s+)(\S+)`)
+)
 
 func (r *reader) read(rel string, chain []string) error {
 	for i, seen := range chain {
@@ -112,44 +152,137 @@ func (r *reader) read(rel string, chain []string) error {
 			return nil // included twice without a cycle: read once
 		}
 	}
-	content, err := os.ReadFile(filepath.Join(r.appDir, rel))
+	content, err := textfile.Read(filepath.Join(r.appDir, rel))
 	if err != nil {
-		return fmt.Errorf("reading %s: %w", rel, err)
+		return inputs.Unreadable(rel, err)
 	}
 	r.files = append(r.files, rel)
-	fmt.Fprintf(r.hash, "%s\x00%d\x00", filepath.ToSlash(rel), len(content))
-	r.hash.Write(content)
+	return r.parse(rel, content, chain)
+}
 
-	for _, line := range logicalLines(string(content)) {
+func (r *reader) parse(rel, content string, chain []string) error {
+	for _, line := range logicalLines(content) {
+		where := fmt.Sprintf("%s line %d", rel, line.number)
 		if m := includePattern.FindStringSubmatch(line.text); m != nil {
 			target := strings.TrimSpace(m[2])
 			if strings.Contains(target, "://") {
 				continue // a remote file: pip fetches it; nothing to read here
 			}
-			included := filepath.Clean(filepath.Join(filepath.Dir(rel), target))
-			if _, err := os.Stat(filepath.Join(r.appDir, included)); err != nil {
+			path := target
+			if !filepath.IsAbs(path) {
+				path = filepath.Join(filepath.Dir(rel), target)
+			}
+			p, err := apppath.Resolve(r.appDir, path, where+" ("+m[1]+" "+target+")")
+			if err != nil {
+				return err
+			}
+			if !p.IsFile() {
 				return &errs.UserError{
-					Title:  fmt.Sprintf("%s line %d includes %s, which does not exist", rel, line.number, target),
+					Title:  fmt.Sprintf("%s includes %s, which does not exist", where, target),
 					Remedy: fmt.Sprintf("fix the path (it is relative to %s) or remove the line", rel),
 				}
 			}
-			if err := r.read(included, append(chain, rel)); err != nil {
+			if err := r.read(p.Rel, append(chain, rel)); err != nil {
+				return err
+			}
+			continue
+		}
+		if m := editable.FindStringSubmatch(line.text); m != nil {
+			if err := r.addLocal(m[1], where); err != nil {
+				return err
+			}
+			continue
+		}
+		if m := findLinks.FindStringSubmatch(line.text); m != nil {
+			if err := r.addLocal(m[1], where); err != nil {
 				return err
 			}
 			continue
 		}
 		if strings.HasPrefix(line.text, "-") {
-			continue // another pip option: --index-url, --find-links, -e, --hash …
+			continue // another pip option: --index-url, --hash …
 		}
 		if !validRequirement(line.text) {
 			return &errs.UserError{
-				Title:  fmt.Sprintf("%s line %d is not a valid requirement: %q", rel, line.number, line.text),
+				Title:  fmt.Sprintf("%s is not a valid requirement: %s", where, textfile.Visible(line.text)),
 				Remedy: "write one requirement per line, such as flask, flask==3.0.3, flask>=3,<4, flask[async] or name @ https://…/file.whl (pip's requirements file format)",
+			}
+		}
+		if target := localTarget(line.text); target != "" {
+			if err := r.addLocal(target, where); err != nil {
+				return err
 			}
 		}
 		r.requirements++
 	}
 	return nil
+}
+
+// addLocal records a local path a line names, when it is one: paths are
+// relative to the app's root, where pip runs.
+func (r *reader) addLocal(target, where string) error {
+	path, ok := localPath(target)
+	if !ok {
+		return nil
+	}
+	p, err := apppath.Resolve(r.appDir, path, where)
+	if err != nil {
+		return err
+	}
+	if !p.Exists {
+		return &errs.UserError{
+			Title:  fmt.Sprintf("%s names %s, which is not in the app", where, target),
+			Remedy: "fix the path (it is relative to the app's root, where pip runs) or remove the line",
+		}
+	}
+	rel := p.Rel
+	for _, seen := range r.local {
+		if seen == rel {
+			return nil
+		}
+	}
+	r.local = append(r.local, rel)
+	return nil
+}
+
+// localTarget returns what a requirement line installs when that may be
+// a local path: the line itself (./libs/greet, libs/x.whl), the URL after
+// "name @", or "".
+func localTarget(line string) string {
+	first := strings.Fields(line)[0]
+	if _, after, ok := strings.Cut(line, "@"); ok && !strings.Contains(first, "://") && !strings.HasPrefix(first, ".") && !strings.HasPrefix(first, "/") {
+		return strings.Fields(strings.TrimSpace(after))[0]
+	}
+	first, _, _ = strings.Cut(first, ";")
+	first, _, _ = strings.Cut(first, "#")
+	return first
+}
+
+// localPath turns a requirement's target into a filesystem path when it is
+// one: a file:// URL, or a path that starts with ., / or ~ or holds a
+// slash, or names an archive. URLs of other schemes and names are not.
+func localPath(target string) (string, bool) {
+	if rest, ok := strings.CutPrefix(target, "file:"); ok {
+		u, err := url.Parse("file:" + rest)
+		if err != nil {
+			return "", false
+		}
+		path := u.Path
+		if path == "" {
+			path = u.Opaque
+		}
+		return path, path != ""
+	}
+	if strings.Contains(target, "://") || strings.HasPrefix(target, "~") || strings.HasPrefix(target, "${") {
+		return "", false
+	}
+	if target == "." || strings.HasPrefix(target, "./") || strings.HasPrefix(target, "../") ||
+		strings.HasPrefix(target, "/") || strings.Contains(target, "/") || archiveOrDir.MatchString(target) {
+		target, _, _ = strings.Cut(target, "#") // #egg=name
+		target, _, _ = strings.Cut(target, "[") // ./pkg[extra]
+		return target, true
+	}
+	return "", false
 }
 
 type logicalLine struct {
@@ -163,7 +296,7 @@ func logicalLines(content string) []logicalLine {
 	var out []logicalLine
 	var current strings.Builder
 	start := 0
-	for i, raw := range strings.Split(strings.ReplaceAll(content, "\r\n", "\n"), "\n") {
+	for i, raw := range strings.Split(content, "\n") {
 		if current.Len() == 0 {
 			start = i + 1
 		}

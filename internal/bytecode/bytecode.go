@@ -57,9 +57,11 @@ func (c Compiler) DropOptimized() Compiler {
 // unchecked-hash bytecode: a .pyc already there that matches its source is
 // converted in place; the other files are compiled, with one process per
 // CPU. It writes a summary line, and the files that did not compile, to
-// out; an error means some did not, and the others are done.
+// out; an error means some did not, and the others are done. python runs
+// isolated (-I): the app's files, which may shadow the standard library
+// (a logging.py, say), are not on its sys.path.
 func (c Compiler) Compile(python string, dirs []string, out io.Writer) error {
-	args := []string{"-c", script, StdlibSkip.String()}
+	args := []string{"-I", "-c", script, StdlibSkip.String()}
 	if c.dropOptimized {
 		args = append(args, "--drop-optimized")
 	}

@@ -71,16 +71,16 @@ func testBytecode(t *testing.T, context spec.G, it spec.S) {
 		Expect(python.names).To(Equal([]string{"/py/bin/python3"}))
 		Expect(python.executions).To(HaveLen(1))
 		args := python.executions[0].Args
-		Expect(args[0]).To(Equal("-c"))
-		Expect(args[1]).To(ContainSubstring("UNCHECKED_HASH"))
-		Expect(args[2:]).To(Equal([]string{bytecode.StdlibSkip.String(), "/a", "/b"}))
+		Expect(args[:2]).To(Equal([]string{"-I", "-c"}))
+		Expect(args[2]).To(ContainSubstring("UNCHECKED_HASH"))
+		Expect(args[3:]).To(Equal([]string{bytecode.StdlibSkip.String(), "/a", "/b"}))
 		Expect(out.String()).To(ContainSubstring("Error compiling 'bad.py'"))
 	})
 
 	it("asks the script to drop optimized bytecode when told to", func() {
 		python := &fakePython{}
 		Expect(compiler(python).DropOptimized().Compile("python", []string{"/a"}, &bytes.Buffer{})).To(Succeed())
-		Expect(python.executions[0].Args[2:]).To(Equal([]string{bytecode.StdlibSkip.String(), "--drop-optimized", "/a"}))
+		Expect(python.executions[0].Args[3:]).To(Equal([]string{bytecode.StdlibSkip.String(), "--drop-optimized", "/a"}))
 	})
 
 	it("returns compileall's failure", func() {

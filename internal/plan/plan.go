@@ -17,6 +17,9 @@ const (
 const (
 	CPythonID       = "python-cnb/cpython"
 	PipID           = "python-cnb/pip"
+	UVID            = "python-cnb/uv"
+	PoetryID        = "python-cnb/poetry"
+	PipenvID        = "python-cnb/pipenv"
 	CondaID         = "python-cnb/conda"
 	CollectstaticID = "python-cnb/collectstatic"
 	GunicornID      = "python-cnb/gunicorn"

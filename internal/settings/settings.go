@@ -6,6 +6,7 @@ package settings
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
 
 	"github.com/python-cnb/buildpack/internal/errs"
@@ -39,4 +40,15 @@ func First(names ...string) (value, name string) {
 		}
 	}
 	return "", ""
+}
+
+// TargetArch is the architecture to install for: the lifecycle's
+// CNB_TARGET_ARCH, else BP_ARCH, else this binary's.
+func TargetArch() string {
+	for _, name := range []string{"CNB_TARGET_ARCH", "BP_ARCH"} {
+		if v := os.Getenv(name); v != "" {
+			return v
+		}
+	}
+	return runtime.GOARCH
 }

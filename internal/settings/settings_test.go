@@ -1,6 +1,7 @@
 package settings_test
 
 import (
+	"runtime"
 	"testing"
 
 	. "github.com/onsi/gomega"
@@ -10,11 +11,34 @@ import (
 )
 
 func TestUnitSettings(t *testing.T) {
-	spec.Run(t, "settings", testSettings, spec.Report(report.Terminal{}), spec.Sequential())
+	suite := spec.New("settings", spec.Report(report.Terminal{}), spec.Sequential())
+	suite("Settings", testSettings)
+	suite("Check", testCheck)
+	suite.Run(t)
 }
 
 func testSettings(t *testing.T, context spec.G, it spec.S) {
 	Expect := NewWithT(t).Expect
+
+	context("TargetArch", func() {
+		it("prefers CNB_TARGET_ARCH", func() {
+			t.Setenv("CNB_TARGET_ARCH", "arm64")
+			t.Setenv("BP_ARCH", "amd64")
+			Expect(settings.TargetArch()).To(Equal("arm64"))
+		})
+
+		it("falls back to BP_ARCH", func() {
+			t.Setenv("CNB_TARGET_ARCH", "")
+			t.Setenv("BP_ARCH", "arm64")
+			Expect(settings.TargetArch()).To(Equal("arm64"))
+		})
+
+		it("falls back to the architecture of this binary", func() {
+			t.Setenv("CNB_TARGET_ARCH", "")
+			t.Setenv("BP_ARCH", "")
+			Expect(settings.TargetArch()).To(Equal(runtime.GOARCH))
+		})
+	})
 
 	context("Bool", func() {
 		it("gives the default when unset or empty", func() {
