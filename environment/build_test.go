@@ -181,7 +181,7 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 		toolLayer := result.Layers[2]
 		Expect(toolLayer.Name).To(Equal("tidy"))
 		Expect([]bool{toolLayer.Launch, toolLayer.Build, toolLayer.Cache}).To(Equal([]bool{false, false, false}))
-		Expect(toolLayer.Metadata).To(Equal(map[string]interface{}{"version": "1.0", "cpython": python3121}))
+		Expect(toolLayer.Metadata).To(Equal(map[string]interface{}{"version": "1.0", "checksum": "", "cpython": python3121}))
 
 		logs := buffer.String()
 		Expect(logs).To(ContainSubstring("Python CNB: tidy 0.1.0"))

@@ -153,9 +153,11 @@ type Tool struct {
 	// Name is the tool's name, also its layer's and the key of
 	// Context.Tools.
 	Name string
-	// Version is the tool's version (with its checksum when it has one):
-	// a change rebuilds the tool's layer and the environment.
-	Version string
+	// Version is the tool's version, and Checksum its archive's, when it
+	// has one: a change to either rebuilds the tool's layer and the
+	// environment.
+	Version  string
+	Checksum string
 	// PerPython is true when the tool is installed with the build's CPython
 	// (a virtual environment of its own), so that a new CPython remakes it.
 	PerPython bool

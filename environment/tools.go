@@ -15,7 +15,8 @@ import (
 
 // ToolMetadata is a tool layer's reuse key.
 type ToolMetadata struct {
-	Version string `toml:"version"`
+	Version  string `toml:"version"`
+	Checksum string `toml:"checksum"`
 	// CPython is the CPython the tool was installed with (PerPython).
 	CPython string `toml:"cpython"`
 }
@@ -23,7 +24,7 @@ type ToolMetadata struct {
 // addTools makes the tools' versions inputs of the environment.
 func addTools(set *inputs.Set, tools []Tool) {
 	for _, tool := range tools {
-		set.Value(tool.Name, tool.Version)
+		set.Value(tool.Name, strings.TrimSpace(tool.Version+" "+tool.Checksum))
 	}
 }
 
@@ -40,7 +41,7 @@ func provideTools(context packit.BuildContext, tools []Tool, deps Deps, cpython 
 			return nil, nil, fmt.Errorf("opening the %s layer: %w", tool.Name, err)
 		}
 		layer.Launch, layer.Build, layer.Cache = false, false, keep
-		wanted := ToolMetadata{Version: tool.Version}
+		wanted := ToolMetadata{Version: tool.Version, Checksum: tool.Checksum}
 		if tool.PerPython {
 			wanted.CPython = cpython
 		}

@@ -80,7 +80,7 @@ func testPip(t *testing.T, context spec.G, it spec.S) {
 		logs := mustBuild(t, image, source, suite.buildpack)
 		Expect(logs).To(ContainSubstring("Running 'pip install --cache-dir /layers/python-cnb_pip/pip-cache --prefer-binary --no-compile .'"))
 		// building the project in place leaves nothing in the app
-		Expect(logs).To(ContainSubstring("Removed what building the project left in the app: build, hello.egg-info"))
+		Expect(logs).To(ContainSubstring("Removed what building the project left in the app: build, hello_setup.egg-info"))
 		listing, err := dockerRun(image, "ls", "-a", "/workspace")
 		Expect(err).NotTo(HaveOccurred())
 		Expect(listing).NotTo(ContainSubstring("egg-info"))

@@ -106,7 +106,8 @@ func testRecipe(t *testing.T, context spec.G, it spec.S) {
 		r := recipe()
 		Expect(r.Tools).To(HaveLen(1))
 		Expect(r.Tools[0].Name).To(Equal("uv"))
-		Expect(r.Tools[0].Version).To(HavePrefix("0.13.9 sha256:"))
+		Expect(r.Tools[0].Version).To(Equal("0.13.9"))
+		Expect(r.Tools[0].Checksum).To(HavePrefix("sha256:"))
 		step := r.Steps[0]
 		command := step.Command(ctx)
 		Expect(command.Args).To(Equal([]string{"/layers/uv/uv", "pip", "install", "--python", "/layers/venv/bin/python", "--requirement", "requirements.txt"}))

@@ -53,8 +53,9 @@ func Tool(cnbPath, depID string) (environment.Tool, error) {
 		return filepath.Join(dir, "uv-"+dep.Version+".data", "scripts", "uv")
 	}
 	return environment.Tool{
-		Name:    Name,
-		Version: dep.Version + " " + dep.Checksum,
+		Name:     Name,
+		Version:  dep.Version,
+		Checksum: dep.Checksum,
 		Provide: func(dir string, deps environment.ToolDeps) (string, error) {
 			if err := deps.Fetch(depID, dir); err != nil {
 				return "", err
