@@ -16,12 +16,12 @@ func testPip(t *testing.T, context spec.G, it spec.S) {
 	it("moves pip out of the installation and leaves a .pth file naming where it went", func() {
 		root, dir := t.TempDir(), filepath.Join(t.TempDir(), "pip")
 		for name, content := range map[string]string{
-			"lib/python3.12/site-packages/pip/__init__.py":          "1234",
+			"lib/python3.12/site-packages/pip/__init__.py":           "1234",
 			"lib/python3.12/site-packages/pip-25.0.dist-info/RECORD": "12",
-			"lib/python3.12/site-packages/README.txt":               "keep",
-			"bin/pip":                                               "x",
-			"bin/pip3.12":                                           "x",
-			"bin/python3":                                           "keep",
+			"lib/python3.12/site-packages/README.txt":                "keep",
+			"bin/pip":     "x",
+			"bin/pip3.12": "x",
+			"bin/python3": "keep",
 		} {
 			Expect(writeFile(root, name, content)).To(Succeed())
 		}
