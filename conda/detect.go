@@ -10,10 +10,9 @@ import (
 )
 
 // Detect passes, as Oryx's conda detection does, when the app's root holds
-// environment.yml or environment.yaml, or a Jupyter notebook (*.ipynb) and
-// no other manager's files (a requirements.txt app with a notebook beside it
-// is a pip app). It steps aside when BP_PYTHON_PACKAGE_MANAGER names a
-// manager (see environment.Choose). It
+// environment.yml or environment.yaml, or a Jupyter notebook (*.ipynb). It
+// steps aside when BP_PYTHON_PACKAGE_MANAGER names a manager (see
+// environment.Choose). It
 // provides conda-environment and site-packages (so that buildpacks needing
 // installed packages, such as collectstatic, compose with it) and requires
 // CPython at build only: that CPython runs py-rattler, while the app runs
@@ -38,7 +37,7 @@ func Detect() packit.DetectFunc {
 				break
 			}
 		}
-		if !found && choice.Manager == "" {
+		if !found {
 			notebook, err := appscan.FindExt(context.WorkingDir, NotebookExt, false)
 			if err != nil {
 				return packit.DetectResult{}, err

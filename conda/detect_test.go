@@ -20,6 +20,7 @@ func testDetect(t *testing.T, context spec.G, it spec.S) {
 
 	it.Before(func() {
 		dir = t.TempDir()
+		unsetEnv(t, "BP_PYTHON_PACKAGE_MANAGER")
 	})
 
 	for _, name := range []string{"environment.yml", "environment.yaml", "notebook.ipynb"} {
@@ -41,7 +42,21 @@ func testDetect(t *testing.T, context spec.G, it spec.S) {
 		Expect(err).To(MatchError(ContainSubstring("no environment.yml, environment.yaml or *.ipynb at the app's root")))
 	})
 
+	it("steps aside when BP_PYTHON_PACKAGE_MANAGER names a manager", func() {
+		Expect(writeFile(dir, "environment.yml", "x")).To(Succeed())
+		Expect(writeFile(dir, "requirements.txt", "six")).To(Succeed())
+		t.Setenv("BP_PYTHON_PACKAGE_MANAGER", "pip")
+		_, err := detect(packit.DetectContext{WorkingDir: dir})
+		Expect(err).To(MatchError(packit.Fail.WithMessage("BP_PYTHON_PACKAGE_MANAGER=pip: not a conda environment")))
+	})
+
 	context("failure cases", func() {
+		it("returns the error of a BP_PYTHON_PACKAGE_MANAGER it does not know", func() {
+			t.Setenv("BP_PYTHON_PACKAGE_MANAGER", "pdm")
+			_, err := detect(packit.DetectContext{WorkingDir: dir})
+			Expect(err).To(MatchError(ContainSubstring(`BP_PYTHON_PACKAGE_MANAGER="pdm" is not a package manager`)))
+		})
+
 		it("returns an error when the app directory cannot be read", func() {
 			Expect(os.Chmod(dir, 0o000)).To(Succeed())
 			defer os.Chmod(dir, 0o755)

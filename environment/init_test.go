@@ -31,6 +31,7 @@ func TestUnitEnvironment(t *testing.T) {
 	suite("Tools", testTools)
 	suite("Programs", testPrograms)
 	suite("Relocate", testRelocate)
+	suite("Locked", testLocked)
 	suite.Run(t)
 }
 

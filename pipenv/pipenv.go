@@ -28,9 +28,16 @@ const (
 	LockFile = "Pipfile.lock"
 )
 
-// ownSettings are the Pipenv settings each run gets from the buildpack; the
-// user's values of them are not inputs, as they are overridden.
-var ownSettings = []string{"PIPENV_VERBOSITY", "PIPENV_NOSPIN", "PIPENV_YES", "PIPENV_CACHE_DIR", "PIPENV_PIPFILE", "PIPENV_IGNORE_VIRTUALENVS"}
+// locked is what Pipenv shares with the other lock-based managers. The
+// Pipenv settings each run gets from the buildpack are not inputs, as they
+// are overridden.
+var locked = environment.Locked{
+	Tool: "Pipenv", Manifest: "the Pipfile", LockFile: LockFile, LockCommand: "pipenv lock",
+	Files:          []string{Pipfile, LockFile},
+	SettingsPrefix: "PIPENV_",
+	OwnSettings:    []string{"PIPENV_VERBOSITY", "PIPENV_NOSPIN", "PIPENV_YES", "PIPENV_CACHE_DIR", "PIPENV_PIPFILE", "PIPENV_IGNORE_VIRTUALENVS"},
+	Stale:          []string{"out of date", "out-of-date"},
+}
 
 // Manager is Pipenv, as the environment mechanism uses it.
 var Manager = environment.Manager{Name: environment.Pipenv, Recipe: Recipe}
@@ -50,23 +57,13 @@ func Detect() packit.DetectFunc {
 // (Pipenv installs with pip) with the files they name.
 func Recipe(app environment.App) (environment.Recipe, error) {
 	var r environment.Recipe
-	if _, err := os.Stat(filepath.Join(app.Dir, LockFile)); err != nil {
-		return r, &errs.UserError{
-			Title:  fmt.Sprintf("Pipenv installs the dependencies (%s), but the app has no %s", app.Choice.Because, LockFile),
-			Detail: "the build installs exactly what a lock file pins; it does not lock the Pipfile itself, which would resolve the versions anew on every build",
-			Remedy: "run `pipenv lock` and commit Pipfile.lock with the app",
-		}
+	if err := locked.Read(app, &r); err != nil {
+		return r, err
 	}
 	lock, err := readLock(app.Dir)
 	if err != nil {
 		return r, err
 	}
-	for _, name := range []string{Pipfile, LockFile} {
-		if _, err := os.Stat(filepath.Join(app.Dir, name)); err == nil {
-			r.Inputs.File(name, filepath.Join(app.Dir, name))
-		}
-	}
-	r.Inputs.SettingsWithPrefix("PIPENV_", ownSettings...)
 	pipSettings, err := requirements.ReadPipSettings(app.Dir, app.PlatformDir)
 	if err != nil {
 		return r, err
@@ -100,24 +97,10 @@ func Recipe(app environment.App) (environment.Recipe, error) {
 				Display: "pipenv " + strings.Join(args, " "),
 			}
 		},
-		Failure: installFailure,
+		Failure: locked.Failure("Pipenv could not install the locked packages (pipenv install --deploy)",
+			"fix what Pipenv reports above: a package that does not build, or an index in the Pipfile's [[source]] the build cannot reach"),
 	}}
 	return r, nil
-}
-
-// installFailure explains a failed pipenv install; a lock out of date with
-// the Pipfile gets Pipenv's own words and the fix.
-func installFailure(output string, err error) error {
-	if strings.Contains(output, "out of date") || strings.Contains(output, "out-of-date") {
-		return &errs.UserError{
-			Title:  "Pipfile.lock is out of date: it does not match the Pipfile",
-			Detail: environment.RootCause(output),
-			Remedy: "run `pipenv lock` and commit the updated Pipfile.lock",
-			Err:    err,
-		}
-	}
-	return environment.Failure("Pipenv could not install the locked packages (pipenv install --deploy)",
-		"fix what Pipenv reports above: a package that does not build, or an index in the Pipfile's [[source]] the build cannot reach")(output, err)
 }
 
 // lock is what Recipe reads of Pipfile.lock.

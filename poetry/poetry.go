@@ -6,16 +6,12 @@
 package poetry
 
 import (
-	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
-	"github.com/BurntSushi/toml"
 	"github.com/paketo-buildpacks/packit/v2"
 	"github.com/python-cnb/buildpack/environment"
-	"github.com/python-cnb/buildpack/internal/errs"
 )
 
 const (
@@ -29,9 +25,16 @@ const (
 	ConfigFile = "poetry.toml"
 )
 
-// ownSettings are the Poetry settings each run gets from the buildpack; the
-// user's values of them are not inputs, as they are overridden.
-var ownSettings = []string{"POETRY_VIRTUALENVS_CREATE", "POETRY_CACHE_DIR", "POETRY_NO_INTERACTION"}
+// locked is what Poetry shares with the other lock-based managers. The
+// Poetry settings each run gets from the buildpack are not inputs, as they
+// are overridden.
+var locked = environment.Locked{
+	Tool: "Poetry", Manifest: "pyproject.toml", LockFile: LockFile, LockCommand: "poetry lock",
+	Files:          []string{"pyproject.toml", LockFile, ConfigFile},
+	SettingsPrefix: "POETRY_",
+	OwnSettings:    []string{"POETRY_VIRTUALENVS_CREATE", "POETRY_CACHE_DIR", "POETRY_NO_INTERACTION"},
+	Stale:          []string{"changed significantly since poetry.lock"},
+}
 
 // Manager is Poetry, as the environment mechanism uses it.
 var Manager = environment.Manager{Name: environment.Poetry, Recipe: Recipe}
@@ -52,24 +55,17 @@ func Detect() packit.DetectFunc {
 // local packages the lock names, every POETRY_ setting and the groups.
 func Recipe(app environment.App) (environment.Recipe, error) {
 	var r environment.Recipe
-	if _, err := os.Stat(filepath.Join(app.Dir, LockFile)); err != nil {
-		return r, errs.New(fmt.Sprintf("Poetry installs the dependencies (%s), but the app has no %s", app.Choice.Because, LockFile),
-			"run `poetry lock` and commit poetry.lock with the app, or choose another manager with "+environment.ManagerEnv)
-	}
-	project, err := readPyproject(app.Dir)
-	if err != nil {
+	if err := locked.Read(app, &r); err != nil {
 		return r, err
 	}
-	lock, err := readLock(app.Dir)
-	if err != nil {
+	var project pyproject
+	if err := environment.DecodeTOML(app, "pyproject.toml", &project, "fix pyproject.toml (poetry check reports the same)"); err != nil {
 		return r, err
 	}
-	for _, name := range []string{"pyproject.toml", LockFile, ConfigFile} {
-		if _, err := os.Stat(filepath.Join(app.Dir, name)); err == nil {
-			r.Inputs.File(name, filepath.Join(app.Dir, name))
-		}
+	var lock lock
+	if err := environment.DecodeTOML(app, LockFile, &lock, "run `poetry lock` to write it again, and commit it"); err != nil {
+		return r, err
 	}
-	r.Inputs.SettingsWithPrefix("POETRY_", ownSettings...)
 	if err := environment.LocalSources(app, &r.Inputs, LockFile, lock.localPaths()); err != nil {
 		return r, err
 	}
@@ -98,24 +94,10 @@ func Recipe(app environment.App) (environment.Recipe, error) {
 				Display: "poetry " + strings.Join(args, " "),
 			}
 		},
-		Failure: syncFailure,
+		Failure: locked.Failure("Poetry could not install the locked dependencies (poetry sync)",
+			"fix what Poetry reports above: a package that does not build, or a source in pyproject.toml the build cannot reach"),
 	}}
 	return r, nil
-}
-
-// syncFailure explains a failed poetry sync; a lock out of date with
-// pyproject.toml gets Poetry's own words and the fix.
-func syncFailure(output string, err error) error {
-	if strings.Contains(output, "changed significantly since poetry.lock") {
-		return &errs.UserError{
-			Title:  "poetry.lock is out of date: it does not match pyproject.toml",
-			Detail: environment.RootCause(output),
-			Remedy: "run `poetry lock` and commit the updated poetry.lock",
-			Err:    err,
-		}
-	}
-	return environment.Failure("Poetry could not install the locked dependencies (poetry sync)",
-		"fix what Poetry reports above: a package that does not build, or a source in pyproject.toml the build cannot reach")(output, err)
 }
 
 // pyproject is what Recipe reads of pyproject.toml.
@@ -131,19 +113,6 @@ type pyproject struct {
 			Extras      map[string]interface{} `toml:"extras"`
 		} `toml:"poetry"`
 	} `toml:"tool"`
-}
-
-func readPyproject(dir string) (pyproject, error) {
-	var p pyproject
-	if _, err := toml.DecodeFile(filepath.Join(dir, "pyproject.toml"), &p); err != nil {
-		return p, &errs.UserError{
-			Title:  "pyproject.toml cannot be read as TOML",
-			Detail: err.Error(),
-			Remedy: "fix pyproject.toml (poetry check reports the same)",
-			Err:    err,
-		}
-	}
-	return p, nil
 }
 
 func (p pyproject) packageMode() bool {
@@ -191,19 +160,6 @@ type lock struct {
 			URL  string `toml:"url"`
 		} `toml:"source"`
 	} `toml:"package"`
-}
-
-func readLock(dir string) (lock, error) {
-	var l lock
-	if _, err := toml.DecodeFile(filepath.Join(dir, LockFile), &l); err != nil {
-		return l, &errs.UserError{
-			Title:  "poetry.lock cannot be read as TOML",
-			Detail: err.Error(),
-			Remedy: "run `poetry lock` to write it again, and commit it",
-			Err:    err,
-		}
-	}
-	return l, nil
 }
 
 // localPaths are the app's directories and files the lock installs from.

@@ -12,10 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/BurntSushi/toml"
 	"github.com/paketo-buildpacks/packit/v2"
 	"github.com/python-cnb/buildpack/environment"
-	"github.com/python-cnb/buildpack/internal/errs"
 	"github.com/python-cnb/buildpack/internal/settings"
 	"github.com/python-cnb/buildpack/internal/wheeldep"
 )
@@ -88,9 +86,15 @@ func Env(c environment.Context) []string {
 	}
 }
 
-// ownSettings are the uv settings Env sets; the user's values of them are
-// not inputs, as they are overridden.
-var ownSettings = []string{"UV_PYTHON", "UV_PYTHON_DOWNLOADS", "UV_NO_MANAGED_PYTHON", "UV_CACHE_DIR", "UV_LINK_MODE", "UV_NO_PROGRESS", "UV_PROJECT_ENVIRONMENT"}
+// locked is what uv shares with the other lock-based managers. The uv
+// settings Env sets are not inputs, as they are overridden.
+var locked = environment.Locked{
+	Tool: "uv", Manifest: "pyproject.toml", LockFile: LockFile, LockCommand: "uv lock",
+	Files:          []string{"pyproject.toml", LockFile, ConfigFile},
+	SettingsPrefix: "UV_",
+	OwnSettings:    []string{"UV_PYTHON", "UV_PYTHON_DOWNLOADS", "UV_NO_MANAGED_PYTHON", "UV_CACHE_DIR", "UV_LINK_MODE", "UV_NO_PROGRESS", "UV_PROJECT_ENVIRONMENT"},
+	Stale:          []string{"needs to be updated"},
+}
 
 // Recipe says how uv makes the app's environment: `uv sync --locked
 // --no-default-groups --no-editable` into it, so that exactly the locked
@@ -102,24 +106,17 @@ var ownSettings = []string{"UV_PYTHON", "UV_PYTHON_DOWNLOADS", "UV_NO_MANAGED_PY
 // is a package.
 func Recipe(app environment.App) (environment.Recipe, error) {
 	var r environment.Recipe
-	if _, err := os.Stat(filepath.Join(app.Dir, LockFile)); err != nil {
-		return r, errs.New(fmt.Sprintf("uv installs the dependencies (%s), but the app has no %s", app.Choice.Because, LockFile),
-			"run `uv lock` and commit uv.lock with the app, or choose another manager with "+environment.ManagerEnv)
-	}
-	project, err := readPyproject(app.Dir)
-	if err != nil {
+	if err := locked.Read(app, &r); err != nil {
 		return r, err
 	}
-	lock, err := readLock(app.Dir)
-	if err != nil {
+	var project pyproject
+	if err := environment.DecodeTOML(app, "pyproject.toml", &project, "fix pyproject.toml (uv lock reports the same)"); err != nil {
 		return r, err
 	}
-	for _, name := range []string{"pyproject.toml", LockFile, ConfigFile} {
-		if _, err := os.Stat(filepath.Join(app.Dir, name)); err == nil {
-			r.Inputs.File(name, filepath.Join(app.Dir, name))
-		}
+	var lock lock
+	if err := environment.DecodeTOML(app, LockFile, &lock, "run `uv lock` to write it again, and commit it"); err != nil {
+		return r, err
 	}
-	r.Inputs.SettingsWithPrefix("UV_", ownSettings...)
 	if err := environment.FileSettings(app, &r.Inputs, fileSettings...); err != nil {
 		return r, err
 	}
@@ -155,24 +152,10 @@ func Recipe(app environment.App) (environment.Recipe, error) {
 				Display: "uv " + strings.Join(args, " "),
 			}
 		},
-		Failure: syncFailure,
+		Failure: locked.Failure("uv could not install the locked dependencies (uv sync)",
+			"fix what uv reports above: a package that does not build, an index the build cannot reach (UV_INDEX_URL, UV_EXTRA_INDEX_URL), or a lock made for other platforms"),
 	}}
 	return r, nil
-}
-
-// syncFailure explains a failed uv sync; a lock out of date with
-// pyproject.toml gets uv's own words and the fix.
-func syncFailure(output string, err error) error {
-	if strings.Contains(output, "needs to be updated") {
-		return &errs.UserError{
-			Title:  "uv.lock is out of date: it does not match pyproject.toml",
-			Detail: environment.RootCause(output),
-			Remedy: "run `uv lock` and commit the updated uv.lock",
-			Err:    err,
-		}
-	}
-	return environment.Failure("uv could not install the locked dependencies (uv sync)",
-		"fix what uv reports above: a package that does not build, an index the build cannot reach (UV_INDEX_URL, UV_EXTRA_INDEX_URL), or a lock made for other platforms")(output, err)
 }
 
 // pyproject is what Recipe reads of pyproject.toml.
@@ -187,19 +170,6 @@ type pyproject struct {
 			Package *bool `toml:"package"`
 		} `toml:"uv"`
 	} `toml:"tool"`
-}
-
-func readPyproject(dir string) (pyproject, error) {
-	var p pyproject
-	if _, err := toml.DecodeFile(filepath.Join(dir, "pyproject.toml"), &p); err != nil {
-		return p, &errs.UserError{
-			Title:  "pyproject.toml cannot be read as TOML",
-			Detail: err.Error(),
-			Remedy: "fix pyproject.toml (uv lock reports the same)",
-			Err:    err,
-		}
-	}
-	return p, nil
 }
 
 // isPackage tells whether uv installs the project itself: [tool.uv]
@@ -241,19 +211,6 @@ type lock struct {
 	Package []struct {
 		Source map[string]interface{} `toml:"source"`
 	} `toml:"package"`
-}
-
-func readLock(dir string) (lock, error) {
-	var l lock
-	if _, err := toml.DecodeFile(filepath.Join(dir, LockFile), &l); err != nil {
-		return l, &errs.UserError{
-			Title:  "uv.lock cannot be read as TOML",
-			Detail: err.Error(),
-			Remedy: "run `uv lock` to write it again, and commit it",
-			Err:    err,
-		}
-	}
-	return l, nil
 }
 
 // localPaths are the app's directories and files the lock installs from.
