@@ -11,10 +11,14 @@ require (
 )
 
 require (
+	github.com/CycloneDX/cyclonedx-go v0.9.2 // indirect
 	github.com/Masterminds/semver/v3 v3.4.0 // indirect
+	github.com/anchore/go-struct-converter v0.0.0-20221118182256-c68fdcfa2092 // indirect
 	github.com/gabriel-vasile/mimetype v1.4.9 // indirect
+	github.com/github/go-spdx/v2 v2.8.0 // indirect
 	github.com/google/go-cmp v0.7.0 // indirect
 	github.com/pelletier/go-toml v1.9.5 // indirect
+	github.com/spdx/tools-golang v0.5.5 // indirect
 	github.com/ulikunitz/xz v0.5.12 // indirect
 	golang.org/x/net v0.56.0 // indirect
 	golang.org/x/text v0.38.0 // indirect

@@ -5,7 +5,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/BurntSushi/toml"
 	. "github.com/onsi/gomega"
+	"github.com/python-cnb/buildpack/internal/sbom"
 	"github.com/python-cnb/buildpack/internal/wiring"
 	"github.com/sclevine/spec"
 	"github.com/sclevine/spec/report"
@@ -24,6 +26,24 @@ func TestUnitBuildPhases(t *testing.T) {
 				Expect(err).NotTo(HaveOccurred(), dir)
 			}
 			Expect(builders).To(HaveLen(len(dirs)))
+		})
+
+		it("registers the bill of materials formats that the sub-buildpacks making launch layers declare", func() {
+			var registered []string
+			for _, f := range sbom.Formats() {
+				registered = append(registered, f.MediaType)
+			}
+			Expect(registered).To(ConsistOf("application/vnd.cyclonedx+json", "application/spdx+json"))
+			for _, dir := range []string{"cpython", "pip", "uv", "poetry", "pipenv", "conda", "gunicorn"} {
+				var descriptor struct {
+					Buildpack struct {
+						SBOMFormats []string `toml:"sbom-formats"`
+					} `toml:"buildpack"`
+				}
+				_, err := toml.DecodeFile(filepath.Join("..", dir, "buildpack.toml"), &descriptor)
+				Expect(err).NotTo(HaveOccurred())
+				Expect(descriptor.Buildpack.SBOMFormats).To(ConsistOf(registered), dir)
+			}
 		})
 
 		it("checks each build setting once, and the README's configuration table documents every one", func() {

@@ -20,6 +20,7 @@ import (
 	"github.com/python-cnb/buildpack/internal/errs"
 	"github.com/python-cnb/buildpack/internal/inputs"
 	"github.com/python-cnb/buildpack/internal/layermeta"
+	"github.com/python-cnb/buildpack/internal/sbom"
 	"github.com/python-cnb/buildpack/internal/settings"
 	"github.com/python-cnb/buildpack/internal/wheeldep"
 	"github.com/python-cnb/buildpack/requirements"
@@ -129,6 +130,9 @@ func Build(fetcher RattlerFetcher, creator EnvCreator, pipRunner PipRunner, comp
 			}
 		}
 		env.Launch, env.Build, env.Cache = true, true, true
+		if err := sbom.Layer(context, &env, logger); err != nil {
+			return packit.BuildResult{}, err
+		}
 		layers := []packit.Layer{env}
 
 		// py-rattler is only this buildpack's tool: kept in the cache for the

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/paketo-buildpacks/packit/v2/pexec"
+	"github.com/python-cnb/buildpack/internal/sbom"
 )
 
 //go:embed driver.py
@@ -148,8 +149,9 @@ func (p PipProgram) Pip(prefix, dir string, args, env []string, out io.Writer) e
 	return p.python.Execute(pexec.Execution{
 		Args: append([]string{"-I", "-m", "pip", "--python", filepath.Join(prefix, "bin", "python"),
 			"--disable-pip-version-check", "--no-input"}, args...),
-		Dir:    dir,
-		Env:    append(os.Environ(), env...),
+		Dir: dir,
+		// the report gives the bill of materials the archives' digests
+		Env:    append(append(os.Environ(), sbom.PipReportEnv(prefix)), env...),
 		Stdout: out,
 		Stderr: out,
 	})

@@ -133,6 +133,8 @@ func testDriver(t *testing.T, context spec.G, it spec.S) {
 			"--disable-pip-version-check", "--no-input", "install", "six"}))
 		Expect(call.Dir).To(Equal("/workspace"))
 		Expect(call.Env[len(call.Env)-1]).To(Equal("NETRC=/b/netrc"))
+		// pip's report, outside the layer, for the bill of materials
+		Expect(call.Env).To(ContainElement(MatchRegexp(`^PIP_REPORT=.*/python-cnb-pip-reports/[0-9a-f]+/report-\d+\.json$`)))
 	})
 
 	context("failure cases", func() {

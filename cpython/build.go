@@ -16,6 +16,7 @@ import (
 	"github.com/python-cnb/buildpack/internal/errs"
 	"github.com/python-cnb/buildpack/internal/layermeta"
 	"github.com/python-cnb/buildpack/internal/plan"
+	"github.com/python-cnb/buildpack/internal/sbom"
 	"github.com/python-cnb/buildpack/internal/settings"
 )
 
@@ -151,6 +152,9 @@ func Build(installer DependencyInstaller, compiler bytecode.Compiling, checks []
 			return packit.BuildResult{}, err
 		}
 		layer.Metadata[buildKeysField] = use.Digest()
+		if err := sbom.Layer(context, &layer, logger, dependency); err != nil {
+			return packit.BuildResult{}, err
+		}
 		layers := []packit.Layer{layer}
 		if needed {
 			buildLayer, err := buildEnvLayer(context.Layers, buildPython, layer.Path, dependency)

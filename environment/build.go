@@ -18,6 +18,7 @@ import (
 	"github.com/python-cnb/buildpack/internal/inputs"
 	"github.com/python-cnb/buildpack/internal/layermeta"
 	"github.com/python-cnb/buildpack/internal/plan"
+	"github.com/python-cnb/buildpack/internal/sbom"
 )
 
 // Deps are the collaborators of Build.
@@ -164,6 +165,9 @@ func Build(m Manager, deps Deps, logger scribe.Emitter) packit.BuildFunc {
 		}
 		venv.Metadata[packagesField] = packages
 		venv.Launch, venv.Build, venv.Cache = true, use.Any(), needFiles
+		if err := sbom.Layer(context, &venv, logger); err != nil {
+			return packit.BuildResult{}, err
+		}
 		layers := []packit.Layer{venv}
 
 		info, err := packagesLayer(context.Layers, packages)

@@ -158,6 +158,8 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 		Expect(install.Args).To(Equal([]string{"install", "--into", venvPath, "--cache", cachePath, "deps.txt"}))
 		Expect(install.Dir).To(Equal(appDir))
 		Expect(install.Env[len(install.Env)-1]).To(Equal("TIDY_SECRET=s3cr3t"))
+		// pip's report, outside the layer, for the bill of materials
+		Expect(install.Env).To(ContainElement(MatchRegexp(`^PIP_REPORT=.*/python-cnb-pip-reports/[0-9a-f]+/report-\d+\.json$`)))
 		Expect(compiler.Calls).To(Equal([][]string{{"python", filepath.Join(venvPath, "lib", "python3.12", "site-packages")}}))
 
 		Expect(result.Layers).To(HaveLen(3))

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/python-cnb/buildpack/internal/sbom"
 )
 
 // Installed lists the distributions in the virtual environment at venvPath
@@ -34,19 +36,5 @@ func Installed(venvPath string) ([]string, error) {
 
 // NormalizeName is a distribution name as PEP 503 normalizes it.
 func NormalizeName(name string) string {
-	name = strings.ToLower(name)
-	var b strings.Builder
-	dash := false
-	for _, r := range name {
-		if r == '-' || r == '_' || r == '.' {
-			if !dash {
-				b.WriteByte('-')
-			}
-			dash = true
-			continue
-		}
-		dash = false
-		b.WriteRune(r)
-	}
-	return b.String()
+	return sbom.NormalizeName(name)
 }

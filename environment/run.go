@@ -10,6 +10,7 @@ import (
 	"github.com/paketo-buildpacks/packit/v2/pexec"
 	"github.com/paketo-buildpacks/packit/v2/scribe"
 	"github.com/python-cnb/buildpack/internal/errs"
+	"github.com/python-cnb/buildpack/internal/sbom"
 )
 
 // run runs a step in the app's directory, streaming its output into the
@@ -17,6 +18,9 @@ import (
 // runs that instead when it fails.
 func run(step Step, ctx Context, deps Deps, logger scribe.Emitter) error {
 	command := step.Command(ctx)
+	// pip (Pipenv's too) reports each install's archives and their digests
+	// for the bill of materials
+	command.Env = append([]string{sbom.PipReportEnv(ctx.Venv)}, command.Env...)
 	logger.Subprocess("Running '%s'", command.Shown())
 	output, err := execute(command, ctx.App, deps.Executor, logger.ActionWriter)
 	if err == nil {

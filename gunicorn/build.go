@@ -17,6 +17,7 @@ import (
 	"github.com/python-cnb/buildpack/internal/errs"
 	"github.com/python-cnb/buildpack/internal/layermeta"
 	"github.com/python-cnb/buildpack/internal/plan"
+	"github.com/python-cnb/buildpack/internal/sbom"
 )
 
 // GunicornInstaller provides gunicorn for the web process. PipInstaller is
@@ -97,12 +98,18 @@ func BuildWith(installer GunicornInstaller, clock chronos.Clock, logger scribe.E
 				return packit.BuildResult{}, err
 			}
 			if layer != nil {
+				if err := sbom.Layer(context, layer, logger); err != nil {
+					return packit.BuildResult{}, err
+				}
 				layers = append(layers, *layer)
 			}
 		}
 
 		layer, err := startLayer(context.Layers, execd, start, context.WorkingDir, logger)
 		if err != nil {
+			return packit.BuildResult{}, err
+		}
+		if err := sbom.Layer(context, &layer, logger); err != nil {
 			return packit.BuildResult{}, err
 		}
 		layers = append(layers, layer)

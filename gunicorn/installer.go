@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/paketo-buildpacks/packit/v2/pexec"
 	"github.com/python-cnb/buildpack/internal/bytecode"
 	"github.com/python-cnb/buildpack/internal/errs"
+	"github.com/python-cnb/buildpack/internal/sbom"
 )
 
 // Executable runs a program; pexec.Executable is one.
@@ -76,7 +78,8 @@ func (p PipInstaller) Install(python, version, targetDir string) error {
 	err := p.executable(python).Execute(pexec.Execution{
 		Args: []string{"-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--no-cache-dir",
 			"--no-compile", "--target", targetDir, "gunicorn==" + version},
-		Env:    withoutPipLocation(os.Environ()),
+		// the report gives the bill of materials the archives' digests
+		Env:    append(withoutPipLocation(os.Environ()), sbom.PipReportEnv(filepath.Dir(targetDir))),
 		Dir:    os.TempDir(),
 		Stdout: &output,
 		Stderr: &output,

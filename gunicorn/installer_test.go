@@ -117,6 +117,8 @@ func testInstaller(t *testing.T, context spec.G, it spec.S) {
 				"--no-compile", "--target", "/layers/gunicorn/site-packages", "gunicorn==27.0.1"}))
 			Expect(execution.Env).To(ContainElement("PIP_INDEX_URL=https://mirror.example/simple"))
 			Expect(execution.Env).NotTo(ContainElement(HavePrefix("PIP_USER=")))
+			// pip's report, outside the layer, for the bill of materials
+			Expect(execution.Env).To(ContainElement(MatchRegexp(`^PIP_REPORT=.*/python-cnb-pip-reports/[0-9a-f]+/report-\d+\.json$`)))
 		})
 
 		context("failure cases", func() {

@@ -103,5 +103,6 @@ func TestIntegration(t *testing.T) {
 	s("gunicorn", testGunicorn)
 	s("hooks", testHooks)
 	s("conda", testConda)
+	s("SBOM", testSBOM)
 	s.Run(t)
 }

@@ -105,6 +105,10 @@ func replaceDependencies(dir string, opts Options) error {
 		entries = append(entries, map[string]interface{}{
 			"id": "cpython", "name": "CPython", "version": d.Version, "arch": opts.Arch, "os": "linux",
 			"uri": d.URI, "checksum": d.Checksum, "strip-components": 1, "stacks": []string{"*"},
+			// as the shipped entries have them, for the bill of materials
+			"licenses": []string{"PSF-2.0"}, "cpe": "cpe:2.3:a:python:python:" + d.Version + ":*:*:*:*:*:*:*",
+			"purl":   "pkg:generic/cpython@" + d.Version + "?checksum=" + strings.TrimPrefix(d.Checksum, "sha256:"),
+			"source": "https://www.python.org/ftp/python/" + d.Version + "/Python-" + d.Version + ".tgz",
 		})
 		if d.Vendor != "" {
 			vendored := cpython.VendoredPath(dir, postal.Dependency{URI: d.URI, Checksum: d.Checksum})
