@@ -38,9 +38,10 @@ type LayerMetadata struct {
 }
 
 // LayerFormat changes whenever the way an installation is laid out changes
-// (what is removed, how bytecode is written), so that layers made the old
-// way are rebuilt.
-const LayerFormat = "3"
+// (what is removed, how bytecode is written, the rewritten build
+// configuration, pip moved out), so that layers made the old way are
+// rebuilt.
+const LayerFormat = "4"
 
 // buildKeysField holds, in the layer's metadata next to LayerMetadata, the
 // digest of the build keys later sub-buildpacks gave (see plan.BuildKey).
@@ -206,6 +207,9 @@ func install(installer DependencyInstaller, compiler bytecode.Compiling, depende
 		logger.Process("Removed the test suite, IDLE, the turtle demos, the Tk toolkit and the static libpython (%.1f MB), which apps in a container do not use", float64(removed)/1e6)
 		logger.Break()
 	}
+	if err := rewriteSysconfig(layer.Path, logger); err != nil {
+		return layer, pip, err
+	}
 	if moved, err := splitPip(layer.Path, pip.Path); err != nil {
 		return layer, pip, err
 	} else if moved > 0 {
@@ -250,7 +254,21 @@ func installForBuild(installer DependencyInstaller, dependency postal.Dependency
 	}
 	logger.Action("Completed in %s", duration.Round(time.Millisecond))
 	logger.Break()
-	return home, nil
+	return home, rewriteSysconfig(home, logger)
+}
+
+// rewriteSysconfig points the build configuration of the CPython at home
+// at the system compiler and at home itself (see RewriteSysconfig).
+func rewriteSysconfig(home string, logger scribe.Emitter) error {
+	changed, err := RewriteSysconfig(home)
+	if err != nil {
+		return err
+	}
+	if changed > 0 {
+		logger.Process("Pointed CPython's build configuration (sysconfig) at the system compiler (cc, c++) and at %s, for packages built from source", home)
+		logger.Break()
+	}
+	return nil
 }
 
 // sharedEnv is the environment CPython runs with at build and launch.

@@ -86,6 +86,8 @@ type fakeInstaller struct {
 	Err      error
 	// Files are created in the layer, relative to it; nil means bin/python3.
 	Files []string
+	// Contents gives some of the files their content (else a shell line).
+	Contents map[string]string
 }
 
 func (f *fakeInstaller) Install(dependency postal.Dependency, cnbPath, layerPath, platformPath string) (bool, error) {
@@ -98,7 +100,11 @@ func (f *fakeInstaller) Install(dependency postal.Dependency, cnbPath, layerPath
 		files = []string{"bin/python3"}
 	}
 	for _, name := range files {
-		if err := writeFile(layerPath, name, "#!/bin/sh\n"); err != nil {
+		content, ok := f.Contents[name]
+		if !ok {
+			content = "#!/bin/sh\n"
+		}
+		if err := writeFile(layerPath, name, content); err != nil {
 			return f.Vendored, err
 		}
 	}
@@ -435,6 +441,34 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 			_, err := build(buildCtx)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(compiler.Dirs).To(BeNil())
+		})
+	})
+
+	context("build configuration", func() {
+		sysconfigdata := "lib/python3.12/_sysconfigdata__linux_x86_64-linux-gnu.py"
+
+		it("points the installed sysconfig data at the system compiler and the layer, and says so", func() {
+			installer.Files = []string{"bin/python3", sysconfigdata}
+			installer.Contents = map[string]string{sysconfigdata: "build_time_vars = {\n    \"CC\": \"clang -pthread\",\n    \"prefix\": \"/install\",\n}\n"}
+			_, err := build(buildCtx)
+			Expect(err).NotTo(HaveOccurred())
+			content, err := os.ReadFile(filepath.Join(layersDir, "cpython", sysconfigdata))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(string(content)).To(Equal("build_time_vars = {\n    \"CC\": \"cc -pthread\",\n    \"prefix\": \"" + filepath.Join(layersDir, "cpython") + "\",\n}\n"))
+			Expect(buffer.String()).To(ContainSubstring("Pointed CPython's build configuration (sysconfig) at the system compiler (cc, c++) and at " + filepath.Join(layersDir, "cpython") + ", for packages built from source"))
+		})
+
+		it("says nothing when there is nothing to rewrite", func() {
+			_, err := build(buildCtx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(buffer.String()).NotTo(ContainSubstring("Pointed CPython's build configuration"))
+		})
+
+		it("fails, naming the file, when the sysconfig data cannot be read", func() {
+			installer.Files = []string{"bin/python3", sysconfigdata}
+			installer.Contents = map[string]string{sysconfigdata: "build_time_vars = {\"CC\": None}\n"}
+			_, err := build(buildCtx)
+			Expect(err).To(MatchError(ContainSubstring("rewriting " + filepath.Join(layersDir, "cpython", sysconfigdata) + " for the system compiler: line 1: unexpected value")))
 		})
 	})
 

@@ -20,6 +20,7 @@ func TestUnitCPython(t *testing.T) {
 	suite("Detect", testDetect)
 	suite("Trim", testTrim)
 	suite("Pip", testPip)
+	suite("Sysconfig", testSysconfig)
 	suite.Run(t)
 }
 

@@ -405,14 +405,26 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 				if c.Program == "python" {
 					return nil
 				}
-				fmt.Fprintln(out, "Collecting flask\n  building\nerror: command 'clang' failed: No such file or directory\nnoise\nERROR: Failed building wheel for markupsafe")
+				fmt.Fprintln(out, "Collecting flask==9\n  looking\nERROR: Could not find a version that satisfies the requirement flask==9\nnoise\nERROR: No matching distribution found for flask==9")
 				return errors.New("exit status 1")
 			}
 			_, err := build(ctx)
 			Expect(err).To(MatchError(ContainSubstring("tidy could not install deps.txt")))
-			Expect(err).To(MatchError(ContainSubstring("error: command 'clang' failed: No such file or directory\n  ERROR: Failed building wheel for markupsafe\n  (exit status 1)")))
+			Expect(err).To(MatchError(ContainSubstring("ERROR: Could not find a version that satisfies the requirement flask==9\n  ERROR: No matching distribution found for flask==9\n  (exit status 1)")))
 			Expect(err).To(MatchError(ContainSubstring("To fix: fix deps.txt")))
 			Expect(err.Error()).NotTo(ContainSubstring("noise"))
+		})
+
+		it("ends with what a package built from source lacked instead, when that is why the step failed", func() {
+			executor.Handle = func(c call, out io.Writer) error {
+				if c.Program == "python" {
+					return nil
+				}
+				fmt.Fprintln(out, "Collecting flask\n  building\nerror: command 'clang' failed: No such file or directory\nERROR: Failed building wheel for markupsafe")
+				return errors.New("exit status 1")
+			}
+			_, err := build(ctx)
+			Expect(err).To(MatchError(HavePrefix("markupsafe could not be built from source: the build image has no C compiler (clang)")))
 		})
 
 		it("fails, saying why, when it must rebuild while CPython was kept for launch only", func() {

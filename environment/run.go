@@ -10,6 +10,7 @@ import (
 	"github.com/paketo-buildpacks/packit/v2/pexec"
 	"github.com/paketo-buildpacks/packit/v2/scribe"
 	"github.com/python-cnb/buildpack/internal/errs"
+	"github.com/python-cnb/buildpack/internal/nativebuild"
 	"github.com/python-cnb/buildpack/internal/sbom"
 )
 
@@ -52,9 +53,15 @@ func execute(command Command, dir string, executor Executor, out io.Writer) (str
 
 // Failure returns a Step.Failure that ends the build with title and remedy,
 // and the lines of the tool's output that say what went wrong (see
-// RootCause), which the streamed log shows in full above.
+// RootCause), which the streamed log shows in full above; or, when a
+// package could not be built from source, with what it lacked and the ways
+// out (see nativebuild.Diagnose).
 func Failure(title, remedy string) func(output string, err error) error {
 	return func(output string, err error) error {
+		if diagnosis := nativebuild.Diagnose(output); diagnosis != nil {
+			diagnosis.Err = err
+			return diagnosis
+		}
 		return &errs.UserError{
 			Title:  title,
 			Detail: fmt.Sprintf("%s\n(%v)", RootCause(output), err),

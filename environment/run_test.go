@@ -59,6 +59,17 @@ func testRun(t *testing.T, context spec.G, it spec.S) {
 			Expect(err.Error()).To(Equal("pip failed\n\n  ERROR: boom\n  (exit status 1)\n\nTo fix: fix it"))
 			Expect(errors.Unwrap(err)).To(MatchError("exit status 1"))
 		})
+
+		it("says what a package built from source lacked, and the ways out, instead", func() {
+			output := "Collecting psycopg2==2.9.10\n      Error: pg_config executable not found.\n" +
+				"ERROR: Failed to build 'psycopg2' when getting requirements to build wheel\n"
+			err := environment.Failure("pip failed", "fix it")(output, errors.New("exit status 1"))
+			Expect(errs.IsUser(err)).To(BeTrue())
+			Expect(err.Error()).To(HavePrefix("psycopg2 could not be built from source: pg_config is missing"))
+			Expect(err).To(MatchError(ContainSubstring("require psycopg2-binary (or psycopg[binary]) instead of psycopg2")))
+			Expect(err).To(MatchError(ContainSubstring("(Debian: libpq-dev)")))
+			Expect(errors.Unwrap(err)).To(MatchError("exit status 1"))
+		})
 	})
 
 	context("Command", func() {

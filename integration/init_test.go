@@ -104,5 +104,6 @@ func TestIntegration(t *testing.T) {
 	s("hooks", testHooks)
 	s("conda", testConda)
 	s("SBOM", testSBOM)
+	s("native", testNative)
 	s.Run(t)
 }

@@ -25,8 +25,17 @@ RUN_IMAGE="python-cnb/run:bookworm"
 LIFECYCLE_IMAGE="python-cnb/lifecycle:$LIFECYCLE_VERSION"
 BUILDER="python-cnb/builder:bookworm"
 
+# The test databases setup.sh runs on loopback (PostgreSQL, MariaDB): ports, and the
+# database and user (a throwaway password: the servers listen on 127.0.0.1 only).
+POSTGRES_PORT="55432"
+MARIADB_PORT="53306"
+TEST_DB_NAME="pycnb"
+TEST_DB_USER="pycnb"
+TEST_DB_PASSWORD="pycnb-test"
+
 export ROOT TOOLS PATH DOCKER_HOST PACK_HOME PACK_VOLUME_KEY PACK_VERSION LIFECYCLE_VERSION STACK_ID \
-  BASE_IMAGE BUILD_IMAGE RUN_IMAGE LIFECYCLE_IMAGE BUILDER
+  BASE_IMAGE BUILD_IMAGE RUN_IMAGE LIFECYCLE_IMAGE BUILDER \
+  POSTGRES_PORT MARIADB_PORT TEST_DB_NAME TEST_DB_USER TEST_DB_PASSWORD
 
 # pack_build <image-name> <app-dir> [extra pack build args...]
 # Builds an app image with the local builder, offline except for the host network

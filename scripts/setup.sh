@@ -5,6 +5,7 @@
 #   2. pack and the lifecycle, built from the Go module proxy into .tools/
 #   3. local base, build, run and lifecycle images (debootstrap, never pulled)
 #   4. the builder python-cnb/builder:bookworm, trusted in .tools/pack-home
+#   5. PostgreSQL and MariaDB (Debian's) on loopback, for the database tests
 # Every step is skipped when its result is already there, so a second run takes seconds.
 set -euo pipefail
 
@@ -31,6 +32,20 @@ step() {
   log "$name ..."
   "$fn"
   log "$name: done in $(fmt_ms $(($(now_ms) - t0)))"
+}
+# wait_for WHAT LOG COMMAND...: waits up to 60 s for COMMAND to succeed, else shows the end
+# of LOG and stops.
+wait_for() {
+  local what="$1" log="$2"
+  shift 2
+  local deadline=$(($(date +%s) + 60))
+  until "$@" >/dev/null 2>&1; do
+    if (($(date +%s) > deadline)); then
+      tail -n 30 "$log" >&2 || true
+      die "$what did not answer within 60 s (log: $log)"
+    fi
+    sleep 0.5
+  done
 }
 image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
 image_label() { docker image inspect -f "{{index .Config.Labels \"$2\"}}" "$1" 2>/dev/null || true; }
@@ -77,14 +92,7 @@ ensure_docker() {
       >"$TOOLS/dockerd.log" 2>&1 </dev/null &
     cd - >/dev/null
   fi
-  local deadline=$(($(date +%s) + 60))
-  until docker info >/dev/null 2>&1; do
-    if (($(date +%s) > deadline)); then
-      tail -n 30 "$TOOLS/dockerd.log" >&2 || true
-      die "Docker engine did not answer on $DOCKER_HOST within 60 s (log: $TOOLS/dockerd.log)"
-    fi
-    sleep 0.5
-  done
+  wait_for "the Docker engine on $DOCKER_HOST" "$TOOLS/dockerd.log" docker info
 }
 
 # ---------------------------------------------------------------- 2. pack and lifecycle
@@ -187,9 +195,10 @@ EOF
 }
 
 ensure_tools() {
-  # bzip2: the conda test channel packs .tar.bz2 packages; curl, python3: scripts/demo.sh and bench.sh
+  # bzip2: the conda test channel packs .tar.bz2 packages; curl, python3: scripts/demo.sh and bench.sh;
+  # git: the tests' VCS requirement is served by git http-backend
   local missing=()
-  for tool in bzip2 curl python3; do
+  for tool in bzip2 curl python3 git; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
   done
   [[ ${#missing[@]} -eq 0 ]] || apt_install "${missing[@]}"
@@ -276,13 +285,14 @@ ensure_base_image() {
   ROOTFS=""
 }
 
-# build_image TAG DOCKERFILE CONTEXT_DIR [--build-arg ...]
-# Builds FROM the base image without network. Skipped when TAG exists and was built from
-# the same inputs (base image, Dockerfile, context files, args), so editing a Dockerfile
-# in scripts/images/ rebuilds it.
+# build_image TAG DOCKERFILE CONTEXT_DIR NETWORK [--build-arg ...]
+# Builds FROM the base image, with NETWORK none, or host for images that install Debian
+# packages (from the mirror the base image was bootstrapped with). Skipped when TAG
+# exists and was built from the same inputs (base image, Dockerfile, context files,
+# args), so editing a Dockerfile or a package list in scripts/images/ rebuilds it.
 build_image() {
-  local tag="$1" dockerfile="$2" ctx="$3"
-  shift 3
+  local tag="$1" dockerfile="$2" ctx="$3" network="$4"
+  shift 4
   local inputs
   inputs=$({
     image_id "$BASE_IMAGE"
@@ -295,7 +305,7 @@ build_image() {
     return
   fi
   log "  docker build $tag"
-  DOCKER_BUILDKIT=0 docker build --quiet --network none --pull=false \
+  DOCKER_BUILDKIT=0 docker build --quiet --network "$network" --pull=false \
     --build-arg "BASE_IMAGE=$BASE_IMAGE" --build-arg "CNB_STACK_ID=$STACK_ID" "$@" \
     --label "$SETUP_LABEL=$inputs" -f "$dockerfile" -t "$tag" "$ctx" >"$TOOLS/docker-build.log" 2>&1 ||
     {
@@ -311,10 +321,11 @@ ensure_images() {
   rm -rf "$ctx" && mkdir -p "$ctx/stack" "$ctx/lifecycle"
   cp /etc/ssl/certs/ca-certificates.crt "$ctx/stack/ca-certificates.crt"
   chmod 0644 "$ctx/stack/ca-certificates.crt"
+  cp "$IMAGES_DIR/install-packages.sh" "$ctx/stack/install-packages.sh"
   cp "$TOOLS/lifecycle.tgz" "$ctx/lifecycle/lifecycle.tgz"
-  build_image "$BUILD_IMAGE" "$IMAGES_DIR/build.Dockerfile" "$ctx/stack"
-  build_image "$RUN_IMAGE" "$IMAGES_DIR/run.Dockerfile" "$ctx/stack"
-  build_image "$LIFECYCLE_IMAGE" "$IMAGES_DIR/lifecycle.Dockerfile" "$ctx/lifecycle" \
+  build_image "$BUILD_IMAGE" "$IMAGES_DIR/build.Dockerfile" "$ctx/stack" host
+  build_image "$RUN_IMAGE" "$IMAGES_DIR/run.Dockerfile" "$ctx/stack" host
+  build_image "$LIFECYCLE_IMAGE" "$IMAGES_DIR/lifecycle.Dockerfile" "$ctx/lifecycle" none \
     --build-arg "LIFECYCLE_VERSION=$LIFECYCLE_VERSION"
 }
 
@@ -381,9 +392,93 @@ EOF
   fi
 }
 
+# ---------------------------------------------------------------- 5. databases
+# PostgreSQL and MariaDB from Debian, for the integration tests' database apps: each
+# server runs on loopback only, on its own port (lib.sh), with its data and log in
+# .tools/, and holds the database and password user the tests connect as. Containers
+# reach them with --network host. There is no init system: each is started in the
+# background, and left running, like the Docker engine.
+ensure_postgres() {
+  local dir="$TOOLS_REAL/postgres" bin
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
+  if [[ -z $bin ]]; then
+    apt_install postgresql
+    bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)
+  fi
+  local as_pg=(runuser -u postgres --)
+  local isready=("$bin/pg_isready" -q -h 127.0.0.1 -p "$POSTGRES_PORT")
+  if "${isready[@]}"; then
+    log "  PostgreSQL already running on 127.0.0.1:$POSTGRES_PORT"
+  else
+    if [[ ! -f $dir/data/PG_VERSION ]]; then
+      log "  initdb .tools/postgres/data"
+      rm -rf "$dir/data" && mkdir -p "$dir/data" "$dir/run" && chown -R postgres:postgres "$dir"
+      "${as_pg[@]}" "$bin/initdb" -D "$dir/data" -U postgres --auth-local=peer --auth-host=scram-sha-256 \
+        >"$dir/initdb.log" 2>&1 || {
+        cat "$dir/initdb.log" >&2
+        die "initdb failed"
+      }
+    fi
+    log "  starting PostgreSQL on 127.0.0.1:$POSTGRES_PORT (log: .tools/postgres/postgres.log)"
+    mkdir -p "$dir/run" && chown postgres:postgres "$dir/run"
+    (cd / && exec setsid "${as_pg[@]}" "$bin/postgres" -D "$dir/data" -p "$POSTGRES_PORT" \
+      -c listen_addresses=127.0.0.1 -c unix_socket_directories="$dir/run") \
+      >"$dir/postgres.log" 2>&1 </dev/null &
+    wait_for PostgreSQL "$dir/postgres.log" "${isready[@]}"
+  fi
+  # The test role and database, over the server's socket as the postgres superuser.
+  local psql=("${as_pg[@]}" "$bin/psql" -h "$dir/run" -p "$POSTGRES_PORT" -U postgres -qtAX -v ON_ERROR_STOP=1)
+  if [[ $("${psql[@]}" -c "SELECT 1 FROM pg_roles WHERE rolname = '$TEST_DB_USER'") != 1 ]]; then
+    "${psql[@]}" -c "CREATE ROLE $TEST_DB_USER LOGIN PASSWORD '$TEST_DB_PASSWORD'"
+  fi
+  if [[ $("${psql[@]}" -c "SELECT 1 FROM pg_database WHERE datname = '$TEST_DB_NAME'") != 1 ]]; then
+    "${psql[@]}" -c "CREATE DATABASE $TEST_DB_NAME OWNER $TEST_DB_USER"
+    log "  created the PostgreSQL database $TEST_DB_NAME"
+  fi
+}
+
+ensure_mariadb() {
+  local dir="$TOOLS_REAL/mariadb"
+  command -v mariadbd >/dev/null 2>&1 || apt_install mariadb-server
+  local socket="$dir/run/mysqld.sock"
+  local ping=(mariadb-admin --socket="$socket" -u root ping)
+  if "${ping[@]}" >/dev/null 2>&1; then
+    log "  MariaDB already running on 127.0.0.1:$MARIADB_PORT"
+  else
+    if [[ ! -d $dir/data/mysql ]]; then
+      log "  mariadb-install-db .tools/mariadb/data"
+      rm -rf "$dir/data" && mkdir -p "$dir/data" "$dir/run" && chown -R mysql:mysql "$dir"
+      mariadb-install-db --user=mysql --datadir="$dir/data" --auth-root-authentication-method=socket \
+        --skip-test-db >"$dir/install-db.log" 2>&1 || {
+        cat "$dir/install-db.log" >&2
+        die "mariadb-install-db failed"
+      }
+    fi
+    log "  starting MariaDB on 127.0.0.1:$MARIADB_PORT (log: .tools/mariadb/mariadb.log)"
+    mkdir -p "$dir/run" && chown mysql:mysql "$dir/run"
+    (cd / && exec setsid mariadbd --no-defaults --user=mysql --datadir="$dir/data" \
+      --bind-address=127.0.0.1 --port="$MARIADB_PORT" --socket="$socket" \
+      --pid-file="$dir/run/mariadbd.pid" --log-error="$dir/mariadb.log") \
+      >/dev/null 2>&1 </dev/null &
+    wait_for MariaDB "$dir/mariadb.log" "${ping[@]}"
+  fi
+  mariadb --socket="$socket" -u root -e "
+    CREATE DATABASE IF NOT EXISTS $TEST_DB_NAME;
+    CREATE USER IF NOT EXISTS '$TEST_DB_USER'@'127.0.0.1' IDENTIFIED BY '$TEST_DB_PASSWORD';
+    GRANT ALL ON $TEST_DB_NAME.* TO '$TEST_DB_USER'@'127.0.0.1';"
+}
+
+ensure_databases() {
+  # The servers outlive this script: give them .tools/ without symbolic links.
+  TOOLS_REAL=$(cd "$TOOLS" && pwd -P)
+  ensure_postgres
+  ensure_mariadb
+}
+
 # ---------------------------------------------------------------- main
-step "1/4 docker engine" ensure_docker
-step "2/4 pack $PACK_VERSION + lifecycle $LIFECYCLE_VERSION" ensure_tools
-step "3/4 images" ensure_images
-step "4/4 builder" ensure_builder
+step "1/5 docker engine" ensure_docker
+step "2/5 pack $PACK_VERSION + lifecycle $LIFECYCLE_VERSION" ensure_tools
+step "3/5 images" ensure_images
+step "4/5 builder" ensure_builder
+step "5/5 databases" ensure_databases
 log "all done in $(fmt_ms $(($(now_ms) - SETUP_START)))"

@@ -12,12 +12,18 @@
 // lib/python3.X/site-packages/pip plus its dist-info, so that
 // "python3 -m pip" works without PYTHONPATH.
 //
-// Differences from upstream that tests may notice: no include/ or share/
-// directories (no C headers, so C extensions cannot be built against it), no
-// ensurepip, and the standard library lacks test/, idlelib/, lib2to3/,
-// pydoc_data/ and turtledemo/.
+// Upstream archives carry the C headers in include/python3.X; the module does
+// not. For the minor versions Debian ships (HeaderPackages), Tarball adds
+// include/python3.X from Debian's development package, fetched with the
+// host's apt configuration (apt-get download) and unpacked with dpkg-deb:
+// headers are ABI-compatible within a minor version, so C extensions built
+// against them load in the fixture's CPython.
 //
-// Only the standard library is used.
+// Other differences from upstream that tests may notice: no include/ for the
+// other versions, no share/ directory, no ensurepip, and the standard library
+// lacks test/, idlelib/, lib2to3/, pydoc_data/ and turtledemo/.
+//
+// Only the standard library, go, apt-get and dpkg-deb are used.
 package pyfixture
 
 import (
@@ -54,9 +60,19 @@ var Versions = map[string]string{
 	"3.14.6":  "v0.0.0-3.14.6-20260610-1",
 }
 
+// HeaderPackages maps the CPython minor versions whose fixture carries C
+// headers to the Debian (bookworm) package they come from.
+var HeaderPackages = map[string]string{
+	"3.11": "libpython3.11-dev",
+}
+
 // layoutRevision names the cache subdirectory; bump it whenever the tarball's
 // content or layout changes so that stale cached tarballs are not reused.
-const layoutRevision = "v1"
+const layoutRevision = "v2"
+
+// debianTriplet is the multiarch directory of the only supported target,
+// where Debian keeps the real pyconfig.h.
+const debianTriplet = "x86_64-linux-gnu"
 
 // platformDir is the module's data directory for the only supported target.
 const platformDir = "linux-amd64"
@@ -98,6 +114,12 @@ func Tarball(cacheDir, version string) (string, string, error) {
 	if err != nil {
 		return "", "", err
 	}
+	var headers map[string][]byte
+	if pkg, ok := HeaderPackages[MinorOf(version)]; ok {
+		if headers, err = debianHeaders(pkg, MinorOf(version)); err != nil {
+			return "", "", err
+		}
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", "", fmt.Errorf("pyfixture: %w", err)
 	}
@@ -108,7 +130,7 @@ func Tarball(cacheDir, version string) (string, string, error) {
 	defer os.Remove(tmp.Name()) // no-op after a successful rename
 
 	h := sha256.New()
-	if err := writeTarball(io.MultiWriter(tmp, h), modDir, version, modVersion); err != nil {
+	if err := writeTarball(io.MultiWriter(tmp, h), modDir, version, modVersion, headers); err != nil {
 		tmp.Close()
 		return "", "", fmt.Errorf("pyfixture: building CPython %s tarball from %s: %w", version, modDir, err)
 	}
@@ -263,14 +285,81 @@ func readFileList(dir string) ([]fileEntry, error) {
 	return fl.Files, nil
 }
 
+// debianHeaders fetches Debian's package pkg with the host's apt
+// configuration and returns the headers of CPython minor from it, by path
+// relative to include/python<minor>, with Debian's multiarch pyconfig.h in
+// place of the wrapper that includes it.
+func debianHeaders(pkg, minor string) (map[string][]byte, error) {
+	work, err := os.MkdirTemp("", "pyfixture-deb-*")
+	if err != nil {
+		return nil, fmt.Errorf("pyfixture: %w", err)
+	}
+	defer os.RemoveAll(work)
+	cmd := exec.Command("apt-get", "download", "-q", "-o", "APT::Sandbox::User=root", pkg)
+	cmd.Dir = work
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("pyfixture: fetching the CPython %s headers (apt-get download %s): %v\n%s\n(run apt-get update if apt does not know the package)",
+			minor, pkg, err, strings.TrimSpace(string(out)))
+	}
+	debs, _ := filepath.Glob(filepath.Join(work, pkg+"_*.deb"))
+	if len(debs) != 1 {
+		return nil, fmt.Errorf("pyfixture: apt-get download %s left %d .deb files", pkg, len(debs))
+	}
+	var stderr bytes.Buffer
+	cmd = exec.Command("dpkg-deb", "--fsys-tarfile", debs[0])
+	cmd.Stderr = &stderr
+	data, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("pyfixture: dpkg-deb --fsys-tarfile %s: %v: %s", filepath.Base(debs[0]), err, strings.TrimSpace(stderr.String()))
+	}
+
+	include := "./usr/include/python" + minor + "/"
+	pyconfig := "./usr/include/" + debianTriplet + "/python" + minor + "/pyconfig.h"
+	headers := map[string][]byte{}
+	tr := tar.NewReader(bytes.NewReader(data))
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("pyfixture: reading %s: %w", filepath.Base(debs[0]), err)
+		}
+		if hdr.Typeflag != tar.TypeReg {
+			continue
+		}
+		var rel string
+		switch {
+		case hdr.Name == pyconfig:
+			rel = "pyconfig.h"
+		case strings.HasPrefix(hdr.Name, include) && hdr.Name != include+"pyconfig.h":
+			rel = strings.TrimPrefix(hdr.Name, include)
+		default:
+			continue
+		}
+		content, err := io.ReadAll(tr)
+		if err != nil {
+			return nil, fmt.Errorf("pyfixture: reading %s from %s: %w", hdr.Name, filepath.Base(debs[0]), err)
+		}
+		headers[rel] = content
+	}
+	for _, want := range []string{"Python.h", "pyconfig.h"} {
+		if _, ok := headers[want]; !ok {
+			return nil, fmt.Errorf("pyfixture: %s has no %s for CPython %s", filepath.Base(debs[0]), want, minor)
+		}
+	}
+	return headers, nil
+}
+
 // source is one tar entry and where its content comes from.
 type source struct {
 	name  string // path inside the tarball
 	entry fileEntry
 	dir   string // data directory holding entry.Name (for regular files)
+	data  []byte // the content of a regular file held in memory, when dir is ""
 }
 
-func writeTarball(w io.Writer, modDir, version, modVersion string) error {
+func writeTarball(w io.Writer, modDir, version, modVersion string, headers map[string][]byte) error {
 	minor := MinorOf(version)
 	pyDir := filepath.Join(modDir, "python", "internal", "data", platformDir)
 	pipDir := filepath.Join(modDir, "pip", "internal", "data")
@@ -336,6 +425,25 @@ func writeTarball(w io.Writer, modDir, version, modVersion string) error {
 	if !sawPip {
 		return fmt.Errorf("no pip package in %s", pipDir)
 	}
+	if len(headers) > 0 {
+		include := "python/include/python" + minor
+		for _, dir := range []string{"python/include", include} {
+			if err := add(dirEntry(dir)); err != nil {
+				return err
+			}
+		}
+		for rel, content := range headers {
+			for dir := path.Dir(rel); dir != "."; dir = path.Dir(dir) {
+				if _, ok := entries[include+"/"+dir]; !ok {
+					entries[include+"/"+dir] = dirEntry(include + "/" + dir)
+				}
+			}
+			e := fileEntry{Name: rel, Size: int64(len(content)), Mode: 0o644}
+			if err := add(source{name: include + "/" + rel, entry: e, data: content}); err != nil {
+				return err
+			}
+		}
+	}
 
 	names := make([]string, 0, len(entries))
 	for n := range entries {
@@ -394,6 +502,13 @@ func writeEntry(tw *tar.Writer, s source, mtime time.Time) error {
 
 	hdr.Typeflag = tar.TypeReg
 	hdr.Size = e.Size
+	if s.dir == "" {
+		if err := tw.WriteHeader(hdr); err != nil {
+			return err
+		}
+		_, err := tw.Write(s.data)
+		return err
+	}
 	src := filepath.Join(s.dir, filepath.FromSlash(e.Name))
 	if e.Compressed {
 		src += ".gz"

@@ -138,6 +138,13 @@ func testVersion(t *testing.T, context spec.G, it spec.S, version, minor string)
 		for name := range entries {
 			Expect(name).NotTo(HaveSuffix(".gz"))
 		}
+		if _, ok := HeaderPackages[minor]; ok {
+			Expect(entries).To(HaveKey("python/include/python" + minor + "/Python.h"))
+			Expect(entries).To(HaveKey("python/include/python" + minor + "/cpython/object.h"))
+			Expect(entries).To(HaveKey("python/include/python" + minor + "/pyconfig.h"))
+		} else {
+			Expect(entries).NotTo(HaveKey("python/include/"))
+		}
 	})
 
 	context("when extracted", func() {
@@ -173,6 +180,31 @@ func testVersion(t *testing.T, context spec.G, it spec.S, version, minor string)
 			out := run(python, "-m", "pip", "--version")
 			Expect(out).To(MatchRegexp(`^pip \S+ from \S+/python/lib/python` + regexp.QuoteMeta(minor) + `/site-packages/pip \(python ` + regexp.QuoteMeta(minor) + `\)`))
 			Expect(out).To(ContainSubstring(dir))
+		})
+
+		it("builds and loads a C extension against its headers, when it has them", func() {
+			if _, ok := HeaderPackages[minor]; !ok {
+				return
+			}
+			cc, err := exec.LookPath("cc")
+			if err != nil {
+				t.Skip("no C compiler on this machine")
+			}
+			include := filepath.Join(dir, "python", "include", "python"+minor)
+			pyconfig, err := os.ReadFile(filepath.Join(include, "pyconfig.h"))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(string(pyconfig)).NotTo(ContainSubstring("#include <x86_64-linux-gnu/"), "the real pyconfig.h, not Debian's multiarch wrapper")
+
+			ext := t.TempDir()
+			Expect(os.WriteFile(filepath.Join(ext, "hello.c"), []byte(`#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+static PyObject *greet(PyObject *self, PyObject *args) { return PyUnicode_FromString("hello from C"); }
+static PyMethodDef methods[] = {{"greet", greet, METH_NOARGS, NULL}, {NULL, NULL, 0, NULL}};
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "hello", NULL, -1, methods};
+PyMODINIT_FUNC PyInit_hello(void) { return PyModule_Create(&module); }
+`), 0o644)).To(Succeed())
+			run(cc, "-shared", "-fPIC", "-I", include, "-o", filepath.Join(ext, "hello.so"), filepath.Join(ext, "hello.c"))
+			Expect(run(python, "-c", "import sys; sys.path.insert(0, sys.argv[1]); import hello; print(hello.greet())", ext)).To(Equal("hello from C\n"))
 		})
 
 		it("makes a venv with --without-pip", func() {
