@@ -445,7 +445,6 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 	})
 
 	context("build configuration", func() {
-		sysconfigdata := "lib/python3.12/_sysconfigdata__linux_x86_64-linux-gnu.py"
 
 		it("points the installed sysconfig data at the system compiler and the layer, and says so", func() {
 			installer.Files = []string{"bin/python3", sysconfigdata}
@@ -519,6 +518,8 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 		})
 
 		it("keeps the layer for launch only when a key changed, and installs a copy of CPython for the build only", func() {
+			installer.Files = []string{"bin/python3", sysconfigdata}
+			installer.Contents = map[string]string{sysconfigdata: "build_time_vars = {\n    \"CC\": \"clang -pthread\",\n}\n"}
 			Expect(writeFile(layersDir, "cpython.toml", "[metadata]\n"+metadata(digest("gunicorn:1", "pip:0")))).To(Succeed())
 			result, err := build(buildCtx)
 			Expect(err).NotTo(HaveOccurred())
@@ -538,6 +539,7 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 			Expect(buildLayer.BuildEnv).To(HaveKeyWithValue("PATH.prepend", filepath.Join(buildHome, "bin")))
 			Expect(buildLayer.BuildEnv).To(HaveKeyWithValue("PYTHON_CNB_CPYTHON_HOME.override", filepath.Join(layersDir, "cpython")))
 			Expect(filepath.Join(buildHome, "bin", "python")).To(BeAnExistingFile())
+			Expect(os.ReadFile(filepath.Join(buildHome, sysconfigdata))).To(ContainSubstring(`"CC": "cc -pthread"`))
 			Expect(buffer.String()).To(ContainSubstring("Reusing layer " + filepath.Join(layersDir, "cpython") + " for launch only"))
 			Expect(buffer.String()).To(ContainSubstring("Installing CPython 3.12.1 for this build only (the image keeps the layer it has)"))
 		})
@@ -718,3 +720,7 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 		})
 	})
 }
+
+// sysconfigdata is where a CPython 3.12 installation keeps its build
+// configuration.
+const sysconfigdata = "lib/python3.12/_sysconfigdata__linux_x86_64-linux-gnu.py"
