@@ -34,10 +34,10 @@ func testPip(t *testing.T, context spec.G, it spec.S) {
 		Expect(f["uid"]).To(BeEquivalentTo(1000))
 		Expect(dockerRun(image, "python", "-c", "import six; print(six.__file__)")).To(ContainSubstring("/layers/python-cnb_pip/venv/"))
 		// the image carries no installer and no Tk toolkit
-		out, err := dockerRun(image, "python", "-m", "pip", "--version")
+		out, err := dockerRun(image, "/layers/python-cnb_cpython/cpython/bin/python3", "-m", "pip", "--version")
 		Expect(err).To(HaveOccurred())
 		Expect(out).To(ContainSubstring("No module named pip"))
-		out, err = dockerRun(image, "python", "-c", "import tkinter")
+		out, err = dockerRun(image, "/layers/python-cnb_cpython/cpython/bin/python3", "-c", "import tkinter")
 		Expect(err).To(HaveOccurred())
 		Expect(out).To(ContainSubstring("No module named"))
 		first := layerSHA(t, image, pipID, "venv")
