@@ -88,12 +88,18 @@ func build(t *testing.T, image, appDir, buildpack string, args ...string) (strin
 		"--network", "host",
 		"--no-color",
 	}, args...)
+	return runPack(t, cmdArgs...)
+}
+
+// runPack runs pack with args and returns its output, logging how long it took.
+func runPack(t *testing.T, args ...string) (string, error) {
+	t.Helper()
 	var out bytes.Buffer
-	cmd := exec.Command("pack", cmdArgs...)
+	cmd := exec.Command("pack", args...)
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
 	err := cmd.Run()
-	t.Logf("pack build %s: %s (%v)", image, time.Since(start).Round(time.Millisecond), err)
+	t.Logf("pack %s %s: %s (%v)", args[0], args[1], time.Since(start).Round(time.Millisecond), err)
 	return out.String(), err
 }
 
@@ -183,6 +189,13 @@ func layerSHA(t *testing.T, image, buildpackID, layer string) string {
 	if err != nil {
 		t.Fatalf("docker image inspect: %v", err)
 	}
+	return layerSHAIn(t, image, out, buildpackID, layer)
+}
+
+// layerSHAIn returns the digest of a buildpack's layer that the lifecycle's
+// metadata label of image records.
+func layerSHAIn(t *testing.T, image string, label []byte, buildpackID, layer string) string {
+	t.Helper()
 	var metadata struct {
 		Buildpacks []struct {
 			Key    string `json:"key"`
@@ -191,7 +204,7 @@ func layerSHA(t *testing.T, image, buildpackID, layer string) string {
 			} `json:"layers"`
 		} `json:"buildpacks"`
 	}
-	if err := json.Unmarshal(out, &metadata); err != nil {
+	if err := json.Unmarshal(label, &metadata); err != nil {
 		t.Fatal(err)
 	}
 	for _, bp := range metadata.Buildpacks {

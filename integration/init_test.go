@@ -105,5 +105,6 @@ func TestIntegration(t *testing.T) {
 	s("conda", testConda)
 	s("SBOM", testSBOM)
 	s("native", testNative)
+	s("registry", testRegistry)
 	s.Run(t)
 }

@@ -2,17 +2,21 @@
 # Compiles bin/detect and bin/build once and places them in every
 # sub-buildpack directory (each directory holding a buildpack.toml with no
 # [[order]]), so that `pack build --buildpack ./` and
-# `pack buildpack package --config package.toml` work.
+# `pack buildpack package --config package.toml` work. With --into DIR they go
+# into DIR/<sub-buildpack>/bin instead, leaving the repository's bin/ alone
+# (scripts/package.sh builds each architecture that way).
 #
-#   scripts/build.sh [--target linux/amd64|linux/arm64]
+#   scripts/build.sh [--target linux/amd64|linux/arm64] [--into DIR]
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 target="linux/$(go env GOARCH)"
+into="$ROOT"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --target) target="$2"; shift 2 ;;
-    *) echo "usage: scripts/build.sh [--target linux/amd64|linux/arm64]" >&2; exit 2 ;;
+    --into) into="$2"; shift 2 ;;
+    *) echo "usage: scripts/build.sh [--target linux/amd64|linux/arm64] [--into DIR]" >&2; exit 2 ;;
   esac
 done
 
@@ -26,8 +30,9 @@ done
 for descriptor in "$ROOT"/*/buildpack.toml; do
   dir="$(dirname "$descriptor")"
   grep -q '^\[\[order\]\]' "$descriptor" && continue
-  mkdir -p "$dir/bin"
-  install -m 0755 "$out/detect" "$out/build" "$dir/bin/"
+  bin="$into/$(basename "$dir")/bin"
+  mkdir -p "$bin"
+  install -m 0755 "$out/detect" "$out/build" "$bin/"
   echo "built $(basename "$dir")/bin/{detect,build} for $target"
   # its other programs (exec.d): each bin/<name> that include-files lists, built from
   # <dir>/cmd/<name>, or from cmd/<name> at the root for programs several sub-buildpacks share
@@ -37,7 +42,7 @@ for descriptor in "$ROOT"/*/buildpack.toml; do
     [[ -d "$src" ]] || src="$ROOT/cmd/$name"
     [[ -d "$src" ]] || { echo "$descriptor lists bin/$name, but there is no cmd/$name in $(basename "$dir")/ or at the root" >&2; exit 1; }
     (cd "$ROOT" && CGO_ENABLED=0 GOOS="${target%/*}" GOARCH="${target#*/}" \
-      go build -trimpath -ldflags="-s -w" -o "$dir/bin/$name" "./${src#"$ROOT"/}")
+      go build -trimpath -ldflags="-s -w" -o "$bin/$name" "./${src#"$ROOT"/}")
     echo "built $(basename "$dir")/bin/$name for $target"
   done
 done

@@ -24,6 +24,10 @@ BUILD_IMAGE="python-cnb/build:bookworm"
 RUN_IMAGE="python-cnb/run:bookworm"
 LIFECYCLE_IMAGE="python-cnb/lifecycle:$LIFECYCLE_VERSION"
 BUILDER="python-cnb/builder:bookworm"
+# The local OCI registry (CNCF Distribution) that setup.sh starts on loopback; scripts/package.sh
+# publishes into it and the registry tests build into it.
+REGISTRY_VERSION="3.0.0"
+REGISTRY="${PYTHON_CNB_REGISTRY:-127.0.0.1:5000}"
 
 # The test databases setup.sh runs on loopback (PostgreSQL, MariaDB): ports, and the
 # database and user (a throwaway password: the servers listen on 127.0.0.1 only).
@@ -34,7 +38,7 @@ TEST_DB_USER="pycnb"
 TEST_DB_PASSWORD="pycnb-test"
 
 export ROOT TOOLS PATH DOCKER_HOST PACK_HOME PACK_VOLUME_KEY PACK_VERSION LIFECYCLE_VERSION STACK_ID \
-  BASE_IMAGE BUILD_IMAGE RUN_IMAGE LIFECYCLE_IMAGE BUILDER \
+  BASE_IMAGE BUILD_IMAGE RUN_IMAGE LIFECYCLE_IMAGE BUILDER REGISTRY_VERSION REGISTRY \
   POSTGRES_PORT MARIADB_PORT TEST_DB_NAME TEST_DB_USER TEST_DB_PASSWORD
 
 # pack_build <image-name> <app-dir> [extra pack build args...]
@@ -51,4 +55,31 @@ pack_build() {
     --trust-builder \
     --network host \
     "$@"
+}
+
+# builder_toml BUILD_IMAGE RUN_IMAGE ARCH: the part of a builder.toml that names the lifecycle
+# (.tools/lifecycle.tgz), the build and run images and the target; setup.sh's local builder and
+# package.sh's published one add their description, buildpacks and order.
+builder_toml() {
+  cat <<EOF
+[lifecycle]
+uri = "$TOOLS/lifecycle.tgz"
+
+[build]
+image = "$1"
+
+[run]
+[[run.images]]
+image = "$2"
+
+# For platforms that still read stacks.
+[stack]
+id = "$STACK_ID"
+build-image = "$1"
+run-image = "$2"
+
+[[targets]]
+os = "linux"
+arch = "$3"
+EOF
 }

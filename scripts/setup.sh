@@ -6,7 +6,11 @@
 #   3. local base, build, run and lifecycle images (debootstrap, never pulled)
 #   4. the builder python-cnb/builder:bookworm, trusted in .tools/pack-home
 #   5. PostgreSQL and MariaDB (Debian's) on loopback, for the database tests
+#   6. a local OCI registry (CNCF Distribution) on loopback, for publishing and registry builds
 # Every step is skipped when its result is already there, so a second run takes seconds.
+#
+#   scripts/setup.sh                  # everything
+#   scripts/setup.sh --only registry  # step 6 alone (needs nothing from the others)
 set -euo pipefail
 
 # shellcheck source=scripts/lib.sh
@@ -15,6 +19,9 @@ set -euo pipefail
 IMAGES_DIR="$ROOT/scripts/images"
 SETUP_LABEL="io.python-cnb.setup.inputs" # hash of what an image was built from
 mkdir -p "$TOOLS/bin" "$PACK_HOME"
+# .tools/ without symbolic links, for the servers that outlive this script (the databases, the
+# registry)
+TOOLS_REAL=$(cd "$TOOLS" && pwd -P)
 
 # ---------------------------------------------------------------- helpers
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
@@ -103,34 +110,37 @@ go_env() {
   export GOFLAGS="-mod=mod -buildvcs=false"
 }
 
+# go_tool NAME MODULE@VERSION PACKAGE LDFLAGS [GO.MOD LINES]: builds PACKAGE into .tools/bin/NAME
+# in a throwaway module .tools/src/NAME (log: .tools/go-NAME.log).
+go_tool() {
+  local name="$1" module="$2" package="$3" ldflags="$4" extra="${5:-}"
+  go_env
+  local src="$TOOLS/src/$name"
+  rm -rf "$src" && mkdir -p "$src"
+  (
+    cd "$src"
+    {
+      printf 'module local/%s-tool\n\ngo 1.23\n' "$name"
+      [[ -z $extra ]] || printf '\n%s\n' "$extra"
+    } >go.mod
+    go get "$module"
+    CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$TOOLS/bin/$name.tmp" "$package"
+  ) >"$TOOLS/go-$name.log" 2>&1 || {
+    tail -n 30 "$TOOLS/go-$name.log" >&2
+    die "building $name failed (log: $TOOLS/go-$name.log)"
+  }
+  mv "$TOOLS/bin/$name.tmp" "$TOOLS/bin/$name"
+}
+
 ensure_pack() {
   if [[ -x $TOOLS/bin/pack && $("$TOOLS/bin/pack" version 2>/dev/null) == "$PACK_VERSION" ]]; then
     log "  pack $PACK_VERSION already built"
     return
   fi
-  go_env
-  local src="$TOOLS/src/pack"
-  rm -rf "$src" && mkdir -p "$src"
-  (
-    cd "$src"
-    # pack's own go.mod pins toml with the same replace.
-    cat >go.mod <<'EOF'
-module local/pack-tool
-
-go 1.23
-
-replace github.com/BurntSushi/toml => github.com/BurntSushi/toml v1.3.2
-EOF
-    go get "github.com/buildpacks/pack@v$PACK_VERSION"
-    # pack's main package is its module root.
-    CGO_ENABLED=0 go build -trimpath \
-      -ldflags "-s -w -X github.com/buildpacks/pack/pkg/client.Version=$PACK_VERSION" \
-      -o "$TOOLS/bin/pack.tmp" github.com/buildpacks/pack
-  ) >"$TOOLS/go-pack.log" 2>&1 || {
-    tail -n 30 "$TOOLS/go-pack.log" >&2
-    die "building pack failed (log: $TOOLS/go-pack.log)"
-  }
-  mv "$TOOLS/bin/pack.tmp" "$TOOLS/bin/pack"
+  # pack's main package is its module root; its own go.mod pins toml with the same replace.
+  go_tool pack "github.com/buildpacks/pack@v$PACK_VERSION" github.com/buildpacks/pack \
+    "-s -w -X github.com/buildpacks/pack/pkg/client.Version=$PACK_VERSION" \
+    'replace github.com/BurntSushi/toml => github.com/BurntSushi/toml v1.3.2'
   log "  built $("$TOOLS/bin/pack" version)"
 }
 
@@ -335,29 +345,10 @@ ensure_images() {
 ensure_builder() {
   local dir="$TOOLS/builder"
   mkdir -p "$dir"
-  cat >"$dir/builder.toml.new" <<EOF
-description = "python-cnb local builder (Debian bookworm), made by scripts/setup.sh"
-
-[lifecycle]
-uri = "$TOOLS/lifecycle.tgz"
-
-[build]
-image = "$BUILD_IMAGE"
-
-[run]
-[[run.images]]
-image = "$RUN_IMAGE"
-
-# For platforms that still read stacks.
-[stack]
-id = "$STACK_ID"
-build-image = "$BUILD_IMAGE"
-run-image = "$RUN_IMAGE"
-
-[[targets]]
-os = "linux"
-arch = "amd64"
-EOF
+  {
+    printf 'description = "python-cnb local builder (Debian bookworm), made by scripts/setup.sh"\n\n'
+    builder_toml "$BUILD_IMAGE" "$RUN_IMAGE" amd64
+  } >"$dir/builder.toml.new"
   mv "$dir/builder.toml.new" "$dir/builder.toml"
   local stamp
   stamp=$({
@@ -469,16 +460,90 @@ ensure_mariadb() {
 }
 
 ensure_databases() {
-  # The servers outlive this script: give them .tools/ without symbolic links.
-  TOOLS_REAL=$(cd "$TOOLS" && pwd -P)
   ensure_postgres
   ensure_mariadb
 }
 
+# ---------------------------------------------------------------- 6. registry
+# CNCF Distribution, the reference OCI registry, built from the Go module proxy like pack and
+# serving plain HTTP on loopback only ($REGISTRY; clients treat loopback registries as
+# insecure by default, so neither Docker nor pack needs configuring). Its storage is
+# .tools/registry/storage, so published images survive a restart. Started when nothing
+# answers on $REGISTRY; a port held by something that is not a registry is an error.
+registry_up() {
+  curl -fsS -o /dev/null -D - "http://$REGISTRY/v2/" 2>/dev/null |
+    grep -qi '^docker-distribution-api-version: *registry/2.0'
+}
+
+ensure_registry_tool() {
+  local bin="$TOOLS/bin/registry"
+  if [[ -x $bin && $("$bin" --version 2>/dev/null) == *" v$REGISTRY_VERSION" ]]; then
+    log "  registry $REGISTRY_VERSION already built"
+    return
+  fi
+  go_tool registry "github.com/distribution/distribution/v3@v$REGISTRY_VERSION" \
+    github.com/distribution/distribution/v3/cmd/registry \
+    "-s -w -X github.com/distribution/distribution/v3/version.version=v$REGISTRY_VERSION"
+  log "  built $("$bin" --version)"
+}
+
+ensure_registry() {
+  command -v curl >/dev/null 2>&1 || apt_install curl
+  ensure_registry_tool
+  if registry_up; then
+    log "  registry already answering on $REGISTRY"
+    return
+  fi
+  local host="${REGISTRY%:*}"
+  case "$host" in
+    127.* | localhost) ;;
+    *) die "REGISTRY=$REGISTRY is not a loopback address: the harness registry serves plain HTTP on loopback only" ;;
+  esac
+  if curl -s -o /dev/null "http://$REGISTRY/" 2>/dev/null; then
+    die "something that is not an OCI registry answers on $REGISTRY: stop it, or set PYTHON_CNB_REGISTRY to another loopback host:port"
+  fi
+  # The server outlives this script: give it .tools/ without symbolic links.
+  local dir="$TOOLS_REAL/registry"
+  mkdir -p "$dir/storage"
+  cat >"$dir/config.yml" <<EOF
+# Written by scripts/setup.sh.
+version: 0.1
+log:
+  level: warn
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $dir/storage
+  delete:
+    enabled: true
+  cache:
+    blobdescriptor: inmemory
+http:
+  addr: $REGISTRY
+EOF
+  log "  starting the registry on $REGISTRY (log: .tools/registry.log)"
+  # A clean environment: the registry reads REGISTRY_* variables as configuration, and
+  # OpenTelemetry would otherwise try to export traces to a collector.
+  (cd / && setsid nohup env -i PATH="$PATH" OTEL_TRACES_EXPORTER=none \
+    "$TOOLS_REAL/bin/registry" serve "$dir/config.yml" >>"$TOOLS_REAL/registry.log" 2>&1 </dev/null &)
+  wait_for "The registry on $REGISTRY" "$TOOLS_REAL/registry.log" registry_up
+}
+
 # ---------------------------------------------------------------- main
-step "1/5 docker engine" ensure_docker
-step "2/5 pack $PACK_VERSION + lifecycle $LIFECYCLE_VERSION" ensure_tools
-step "3/5 images" ensure_images
-step "4/5 builder" ensure_builder
-step "5/5 databases" ensure_databases
+case "${1:-}" in
+  "") ;;
+  --only)
+    [[ ${2:-} == registry ]] || die "usage: scripts/setup.sh [--only registry]"
+    step "registry" ensure_registry
+    exit 0
+    ;;
+  *) die "usage: scripts/setup.sh [--only registry]" ;;
+esac
+step "1/6 docker engine" ensure_docker
+step "2/6 pack $PACK_VERSION + lifecycle $LIFECYCLE_VERSION" ensure_tools
+step "3/6 images" ensure_images
+step "4/6 builder" ensure_builder
+step "5/6 databases" ensure_databases
+step "6/6 registry $REGISTRY_VERSION on $REGISTRY" ensure_registry
 log "all done in $(fmt_ms $(($(now_ms) - SETUP_START)))"

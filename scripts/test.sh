@@ -19,16 +19,20 @@ if [[ -n "$unformatted" ]]; then
   exit 1
 fi
 go vet ./...
+# the kpack manifests' test: a module of its own, so kpack's Kubernetes dependencies never
+# reach the buildpack's binaries
+(cd deploy/kpack && go vet ./...)
 
 step "buildpack binaries (scripts/build.sh)"
 bash scripts/build.sh
 
 step "unit tests"
 go test -count=1 $(go list ./... | grep -v '/integration$')
+(cd deploy/kpack && go test -count=1 ./...)
 
 [[ "${1:-}" == "--unit" ]] && exit 0
 
-step "engine, pack, lifecycle, images and builder (scripts/setup.sh)"
+step "engine, pack, lifecycle, images, builder and registry (scripts/setup.sh)"
 bash scripts/setup.sh
 # shellcheck source=scripts/lib.sh
 . scripts/lib.sh
