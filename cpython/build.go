@@ -39,8 +39,9 @@ type LayerMetadata struct {
 
 // LayerFormat changes whenever the way an installation is laid out changes
 // (what is removed, how bytecode is written, the rewritten build
-// configuration), so that layers made the old way are rebuilt.
-const LayerFormat = "3"
+// configuration, pip moved out), so that layers made the old way are
+// rebuilt.
+const LayerFormat = "4"
 
 // buildKeysField holds, in the layer's metadata next to LayerMetadata, the
 // digest of the build keys later sub-buildpacks gave (see plan.BuildKey).
@@ -102,15 +103,33 @@ func Build(installer DependencyInstaller, compiler bytecode.Compiling, checks []
 		// Python is needed at build unless CPython and every later
 		// buildpack's build key are as the last build recorded them.
 		needed := use.Always || storedKeys != use.Digest()
-		if len(changes) == 0 && needed && !fileExists(filepath.Join(layer.Path, "bin", "python3")) {
+		launchOnly := len(changes) == 0 && !fileExists(filepath.Join(layer.Path, "bin", "python3"))
+		if launchOnly && use.Always {
 			changes = []string{"the last build kept it for launch only, and Python is needed at build: " + buildReason(use, storedKeys)}
 		}
 
+		pip, err := context.Layers.Get(PipLayerName)
+		if err != nil {
+			return packit.BuildResult{}, fmt.Errorf("opening the %s layer: %w", PipLayerName, err)
+		}
+
+		buildPython := layer.Path
 		switch {
 		case len(changes) == 0 && !needed:
 			logger.Process("Reusing layer %s for launch only", layer.Path)
 			logger.Subprocess("CPython and what later buildpacks build with it are unchanged: nothing needs Python in this build")
 			logger.Break()
+		case launchOnly:
+			// CPython is unchanged and the image has it: the image keeps the
+			// layer it has, and this build gets a copy of its own, which
+			// costs neither the standard library's bytecode nor exporting
+			// CPython again.
+			logger.Process("Reusing layer %s for launch only", layer.Path)
+			logger.Subprocess("Python is needed at build: %s", buildReason(use, storedKeys))
+			logger.Subprocess("Installing CPython %s for this build only (the image keeps the layer it has)", dependency.Version)
+			if buildPython, err = installForBuild(installer, dependency, context, clock, logger); err != nil {
+				return packit.BuildResult{}, err
+			}
 		case len(changes) == 0:
 			logger.Process("Reusing cached layer %s", layer.Path)
 			logger.Subprocess("Python is needed at build: %s", buildReason(use, storedKeys))
@@ -118,7 +137,7 @@ func Build(installer DependencyInstaller, compiler bytecode.Compiling, checks []
 		default:
 			needed = true
 			logger.Process("Installing CPython %s (rebuilding layer: %s)", dependency.Version, strings.Join(changes, "; "))
-			if layer, err = install(installer, compiler, dependency, context, layer, clock, logger); err != nil {
+			if layer, pip, err = install(installer, compiler, dependency, context, layer, pip, clock, logger); err != nil {
 				return packit.BuildResult{}, err
 			}
 		}
@@ -139,23 +158,32 @@ func Build(installer DependencyInstaller, compiler bytecode.Compiling, checks []
 		}
 		layers := []packit.Layer{layer}
 		if needed {
-			buildLayer, err := buildEnvLayer(context.Layers, layer.Path, dependency)
+			buildLayer, err := buildEnvLayer(context.Layers, buildPython, layer.Path, dependency)
 			if err != nil {
 				return packit.BuildResult{}, err
 			}
 			layers = append(layers, buildLayer)
+		}
+		if needed && buildPython == layer.Path {
+			// the pip of the CPython in the layer, while it is at build
+			pip.Launch, pip.Build, pip.Cache = false, true, use.Always
+			pip.Metadata = layer.Metadata
+			layers = append(layers, pip)
 		}
 		return packit.BuildResult{Layers: layers}, nil
 	}
 }
 
 // install resets the layer and installs the dependency into it, with its
-// launch environment.
+// launch environment, moving its pip into the pip layer.
 func install(installer DependencyInstaller, compiler bytecode.Compiling, dependency postal.Dependency, context packit.BuildContext,
-	layer packit.Layer, clock chronos.Clock, logger scribe.Emitter) (packit.Layer, error) {
+	layer, pip packit.Layer, clock chronos.Clock, logger scribe.Emitter) (packit.Layer, packit.Layer, error) {
 	layer, err := layer.Reset()
 	if err != nil {
-		return layer, fmt.Errorf("resetting the %s layer: %w", LayerName, err)
+		return layer, pip, fmt.Errorf("resetting the %s layer: %w", LayerName, err)
+	}
+	if pip, err = pip.Reset(); err != nil {
+		return layer, pip, fmt.Errorf("resetting the %s layer: %w", PipLayerName, err)
 	}
 	var vendored bool
 	duration, err := clock.Measure(func() error {
@@ -166,7 +194,7 @@ func install(installer DependencyInstaller, compiler bytecode.Compiling, depende
 		return linkPython(layer.Path)
 	})
 	if err != nil {
-		return layer, installError(dependency, vendored, err)
+		return layer, pip, installError(dependency, vendored, err)
 	}
 	if vendored {
 		logger.Subprocess("Used the copy vendored in this buildpack")
@@ -174,24 +202,73 @@ func install(installer DependencyInstaller, compiler bytecode.Compiling, depende
 	logger.Action("Completed in %s", duration.Round(time.Millisecond))
 	logger.Break()
 	if removed, err := Trim(layer.Path); err != nil {
-		return layer, fmt.Errorf("removing unused parts of CPython: %w", err)
+		return layer, pip, fmt.Errorf("removing unused parts of CPython: %w", err)
 	} else if removed > 0 {
-		logger.Process("Removed the test suite, IDLE, the turtle demos and the static libpython (%.1f MB), which apps do not use", float64(removed)/1e6)
+		logger.Process("Removed the test suite, IDLE, the turtle demos, the Tk toolkit and the static libpython (%.1f MB), which apps in a container do not use", float64(removed)/1e6)
 		logger.Break()
 	}
-	if changed, err := RewriteSysconfig(layer.Path); err != nil {
-		return layer, err
-	} else if changed > 0 {
-		logger.Process("Pointed CPython's build configuration (sysconfig) at the system compiler (cc, c++) and at this layer, for packages built from source")
+	if err := rewriteSysconfig(layer.Path, logger); err != nil {
+		return layer, pip, err
+	}
+	if moved, err := splitPip(layer.Path, pip.Path); err != nil {
+		return layer, pip, err
+	} else if moved > 0 {
+		logger.Process("Moved pip (%.1f MB) into the build-only %s layer: the image carries no installer", float64(moved)/1e6, PipLayerName)
 		logger.Break()
 	}
-	compileStdlib(compiler, layer.Path, clock, logger)
+	compileStdlib(compiler, layer.Path, pip.Path, clock, logger)
 
 	for name, value := range sharedEnv() {
 		layer.LaunchEnv.Default(name, value)
 	}
 	logger.EnvironmentVariables(layer)
-	return layer, nil
+	return layer, pip, nil
+}
+
+// installForBuild installs CPython into the build-only cpython-build
+// layer, as it comes in the archive: no parts removed and no bytecode
+// written, as nothing of it reaches the image. It returns where it is.
+func installForBuild(installer DependencyInstaller, dependency postal.Dependency, context packit.BuildContext,
+	clock chronos.Clock, logger scribe.Emitter) (string, error) {
+	layer, err := context.Layers.Get(BuildEnvLayerName)
+	if err != nil {
+		return "", fmt.Errorf("opening the %s layer: %w", BuildEnvLayerName, err)
+	}
+	if layer, err = layer.Reset(); err != nil {
+		return "", fmt.Errorf("resetting the %s layer: %w", BuildEnvLayerName, err)
+	}
+	home := filepath.Join(layer.Path, "python")
+	var vendored bool
+	duration, err := clock.Measure(func() error {
+		vendored, err = installer.Install(dependency, context.CNBPath, home, context.Platform.Path)
+		if err != nil {
+			return err
+		}
+		return linkPython(home)
+	})
+	if err != nil {
+		return "", installError(dependency, vendored, err)
+	}
+	if vendored {
+		logger.Subprocess("Used the copy vendored in this buildpack")
+	}
+	logger.Action("Completed in %s", duration.Round(time.Millisecond))
+	logger.Break()
+	return home, rewriteSysconfig(home, logger)
+}
+
+// rewriteSysconfig points the build configuration of the CPython at home
+// at the system compiler and at home itself (see RewriteSysconfig).
+func rewriteSysconfig(home string, logger scribe.Emitter) error {
+	changed, err := RewriteSysconfig(home)
+	if err != nil {
+		return err
+	}
+	if changed > 0 {
+		logger.Process("Pointed CPython's build configuration (sysconfig) at the system compiler (cc, c++) and at %s, for packages built from source", home)
+		logger.Break()
+	}
+	return nil
 }
 
 // sharedEnv is the environment CPython runs with at build and launch.
@@ -207,17 +284,23 @@ func sharedEnv() map[string]string {
 }
 
 // buildEnvLayer is the build-only layer that puts the CPython in
-// cpythonPath on the build's PATH, with plan.CPythonIdentityEnv.
-func buildEnvLayer(layers packit.Layers, cpythonPath string, dependency postal.Dependency) (packit.Layer, error) {
+// cpythonPath on the build's PATH, with plan.CPythonIdentityEnv and, in
+// plan.CPythonHomeEnv, where the image has CPython (launchPath). The layer
+// holds that CPython itself when it is a copy for the build only
+// (installForBuild), and its files are kept.
+func buildEnvLayer(layers packit.Layers, cpythonPath, launchPath string, dependency postal.Dependency) (packit.Layer, error) {
 	layer, err := layers.Get(BuildEnvLayerName)
 	if err != nil {
 		return layer, fmt.Errorf("opening the %s layer: %w", BuildEnvLayerName, err)
 	}
-	if layer, err = layer.Reset(); err != nil {
-		return layer, fmt.Errorf("resetting the %s layer: %w", BuildEnvLayerName, err)
+	if cpythonPath == launchPath {
+		if layer, err = layer.Reset(); err != nil {
+			return layer, fmt.Errorf("resetting the %s layer: %w", BuildEnvLayerName, err)
+		}
 	}
 	layer.Build = true
 	layer.BuildEnv.Prepend("PATH", filepath.Join(cpythonPath, "bin"), string(os.PathListSeparator))
+	layer.BuildEnv.Override(plan.CPythonHomeEnv, launchPath)
 	for name, value := range sharedEnv() {
 		layer.BuildEnv.Default(name, value)
 	}
@@ -253,12 +336,16 @@ func buildReason(use plan.BuildUse, storedKeys string) string {
 }
 
 // compileStdlib writes unchecked-hash bytecode for the standard library and
-// the bundled pip, so that neither the build's pip nor the app compiles them
-// again (see internal/bytecode). A failure only costs speed: it is a warning.
-func compileStdlib(compiler bytecode.Compiling, layerPath string, clock chronos.Clock, logger scribe.Emitter) {
+// the bundled pip (in pipPath), so that neither the build's pip nor the app
+// compiles them again (see internal/bytecode). A failure only costs speed:
+// it is a warning.
+func compileStdlib(compiler bytecode.Compiling, layerPath, pipPath string, clock chronos.Clock, logger scribe.Emitter) {
 	dirs, _ := filepath.Glob(filepath.Join(layerPath, "lib", "python3.*"))
 	if len(dirs) == 0 {
 		return
+	}
+	if info, err := os.Stat(filepath.Join(pipPath, "pip")); err == nil && info.IsDir() {
+		dirs = append(dirs, pipPath)
 	}
 	logger.Process("Compiling the standard library to bytecode that stays valid in the image")
 	duration, _ := clock.Measure(func() error {

@@ -206,7 +206,7 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 		Expect(call.LayerPath).To(Equal(filepath.Join(layersDir, "cpython")))
 		Expect(call.PlatformPath).To(Equal(platform))
 
-		Expect(result.Layers).To(HaveLen(2))
+		Expect(result.Layers).To(HaveLen(3))
 		layer := result.Layers[0]
 		Expect(layer.Name).To(Equal("cpython"))
 		Expect(layer.Path).To(Equal(filepath.Join(layersDir, "cpython")))
@@ -234,6 +234,7 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 			"PYTHONUNBUFFERED.default":         "1",
 			"PYTHONDONTWRITEBYTECODE.override": "1",
 			"PYTHON_CNB_CPYTHON.override":      "3.12.1 " + checksum3121,
+			"PYTHON_CNB_CPYTHON_HOME.override": filepath.Join(layersDir, "cpython"),
 		}))
 
 		target, err := os.Readlink(filepath.Join(layersDir, "cpython", "bin", "python"))
@@ -354,7 +355,7 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 			Expect(err).NotTo(HaveOccurred())
 			Expect(installer.Calls).To(BeEmpty())
 
-			Expect(result.Layers).To(HaveLen(2))
+			Expect(result.Layers).To(HaveLen(3))
 			layer := result.Layers[0]
 			Expect(layer.Launch).To(BeTrue())
 			Expect(layer.Build).To(BeFalse())
@@ -408,7 +409,7 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 			compiler.Err = errors.New("exit status 1")
 			result, err := build(buildCtx)
 			Expect(err).NotTo(HaveOccurred())
-			Expect(result.Layers).To(HaveLen(2))
+			Expect(result.Layers).To(HaveLen(3))
 			Expect(buffer.String()).To(ContainSubstring("Warning: some files did not compile (exit status 1); Python compiles them when they are imported:"))
 			Expect(buffer.String()).To(ContainSubstring("Error compiling 'bad.py'"))
 		})
@@ -418,7 +419,22 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 			_, err := build(buildCtx)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(filepath.Join(layersDir, "cpython", "lib", "python3.12", "test")).NotTo(BeAnExistingFile())
-			Expect(buffer.String()).To(ContainSubstring("Removed the test suite, IDLE, the turtle demos and the static libpython (0.0 MB), which apps do not use"))
+			Expect(buffer.String()).To(ContainSubstring("Removed the test suite, IDLE, the turtle demos, the Tk toolkit and the static libpython (0.0 MB), which apps in a container do not use"))
+		})
+
+		it("moves pip out of the launch layer into a build-only layer, and compiles it too", func() {
+			installer.Files = []string{"bin/python3", "bin/pip", "lib/python3.12/os.py", "lib/python3.12/site-packages/pip/__init__.py"}
+			result, err := build(buildCtx)
+			Expect(err).NotTo(HaveOccurred())
+			pipPath := filepath.Join(layersDir, "pip")
+			Expect(filepath.Join(layersDir, "cpython", "lib", "python3.12", "site-packages", "pip")).NotTo(BeAnExistingFile())
+			Expect(filepath.Join(layersDir, "cpython", "bin", "pip")).NotTo(BeAnExistingFile())
+			Expect(filepath.Join(pipPath, "pip", "__init__.py")).To(BeARegularFile())
+			Expect(compiler.Dirs).To(Equal([]string{filepath.Join(layersDir, "cpython", "lib", "python3.12"), pipPath}))
+			pip := result.Layers[2]
+			Expect(pip.Name).To(Equal("pip"))
+			Expect([]bool{pip.Launch, pip.Build, pip.Cache}).To(Equal([]bool{false, true, true}))
+			Expect(buffer.String()).To(ContainSubstring("Moved pip (0.0 MB) into the build-only pip layer: the image carries no installer"))
 		})
 
 		it("does not run without a standard library directory", func() {
@@ -429,7 +445,6 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 	})
 
 	context("build configuration", func() {
-		sysconfigdata := "lib/python3.12/_sysconfigdata__linux_x86_64-linux-gnu.py"
 
 		it("points the installed sysconfig data at the system compiler and the layer, and says so", func() {
 			installer.Files = []string{"bin/python3", sysconfigdata}
@@ -439,7 +454,7 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 			content, err := os.ReadFile(filepath.Join(layersDir, "cpython", sysconfigdata))
 			Expect(err).NotTo(HaveOccurred())
 			Expect(string(content)).To(Equal("build_time_vars = {\n    \"CC\": \"cc -pthread\",\n    \"prefix\": \"" + filepath.Join(layersDir, "cpython") + "\",\n}\n"))
-			Expect(buffer.String()).To(ContainSubstring("Pointed CPython's build configuration (sysconfig) at the system compiler (cc, c++) and at this layer, for packages built from source"))
+			Expect(buffer.String()).To(ContainSubstring("Pointed CPython's build configuration (sysconfig) at the system compiler (cc, c++) and at " + filepath.Join(layersDir, "cpython") + ", for packages built from source"))
 		})
 
 		it("says nothing when there is nothing to rewrite", func() {
@@ -482,7 +497,7 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 			layer := result.Layers[0]
 			Expect([]bool{layer.Launch, layer.Build, layer.Cache}).To(Equal([]bool{true, false, false}))
 			Expect(layer.Metadata).To(HaveKeyWithValue("build-keys", digest("pip:1", "gunicorn:1")))
-			Expect(result.Layers).To(HaveLen(2))
+			Expect(result.Layers).To(HaveLen(3))
 		})
 
 		it("keeps the layer for launch only when neither the keys nor CPython changed", func() {
@@ -502,14 +517,31 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 			Expect(buffer.String()).To(ContainSubstring("CPython and what later buildpacks build with it are unchanged: nothing needs Python in this build"))
 		})
 
-		it("reinstalls when a key changed and the last build kept the layer for launch only", func() {
+		it("keeps the layer for launch only when a key changed, and installs a copy of CPython for the build only", func() {
+			installer.Files = []string{"bin/python3", sysconfigdata}
+			installer.Contents = map[string]string{sysconfigdata: "build_time_vars = {\n    \"CC\": \"clang -pthread\",\n}\n"}
 			Expect(writeFile(layersDir, "cpython.toml", "[metadata]\n"+metadata(digest("gunicorn:1", "pip:0")))).To(Succeed())
 			result, err := build(buildCtx)
 			Expect(err).NotTo(HaveOccurred())
+			buildHome := filepath.Join(layersDir, "cpython-build", "python")
 			Expect(installer.Calls).To(HaveLen(1))
+			Expect(installer.Calls[0].Dependency.Version).To(Equal("3.12.1"))
+			Expect(installer.Calls[0].LayerPath).To(Equal(buildHome))
+			Expect(compiler.Dirs).To(BeNil())
 			Expect(result.Layers).To(HaveLen(2))
-			Expect(result.Layers[0].Cache).To(BeFalse())
-			Expect(buffer.String()).To(ContainSubstring("rebuilding layer: the last build kept it for launch only, and Python is needed at build: what a later buildpack builds with it changed"))
+			layer := result.Layers[0]
+			Expect([]bool{layer.Launch, layer.Build, layer.Cache}).To(Equal([]bool{true, false, false}))
+			Expect(layer.Metadata).To(HaveKeyWithValue("build-keys", digest("pip:1", "gunicorn:1")))
+			Expect(filepath.Join(layersDir, "cpython")).NotTo(BeAnExistingFile())
+			buildLayer := result.Layers[1]
+			Expect(buildLayer.Name).To(Equal("cpython-build"))
+			Expect([]bool{buildLayer.Launch, buildLayer.Build, buildLayer.Cache}).To(Equal([]bool{false, true, false}))
+			Expect(buildLayer.BuildEnv).To(HaveKeyWithValue("PATH.prepend", filepath.Join(buildHome, "bin")))
+			Expect(buildLayer.BuildEnv).To(HaveKeyWithValue("PYTHON_CNB_CPYTHON_HOME.override", filepath.Join(layersDir, "cpython")))
+			Expect(filepath.Join(buildHome, "bin", "python")).To(BeAnExistingFile())
+			Expect(os.ReadFile(filepath.Join(buildHome, sysconfigdata))).To(ContainSubstring(`"CC": "cc -pthread"`))
+			Expect(buffer.String()).To(ContainSubstring("Reusing layer " + filepath.Join(layersDir, "cpython") + " for launch only"))
+			Expect(buffer.String()).To(ContainSubstring("Installing CPython 3.12.1 for this build only (the image keeps the layer it has)"))
 		})
 
 		it("reuses files restored from the cache when a key changed", func() {
@@ -539,7 +571,7 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 			Expect(installer.Calls).To(BeEmpty())
 			layer := result.Layers[0]
 			Expect([]bool{layer.Launch, layer.Build, layer.Cache}).To(Equal([]bool{true, false, true}))
-			Expect(result.Layers).To(HaveLen(2))
+			Expect(result.Layers).To(HaveLen(3))
 			Expect(buffer.String()).To(ContainSubstring("Python is needed at build: a later buildpack runs it in every build"))
 		})
 	})
@@ -688,3 +720,7 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 		})
 	})
 }
+
+// sysconfigdata is where a CPython 3.12 installation keeps its build
+// configuration.
+const sysconfigdata = "lib/python3.12/_sysconfigdata__linux_x86_64-linux-gnu.py"

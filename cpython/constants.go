@@ -10,6 +10,9 @@ const (
 	// BuildEnvLayerName is the build-only layer putting that CPython on
 	// the build's PATH when later buildpacks need it at build.
 	BuildEnvLayerName = "cpython-build"
+	// PipLayerName holds the pip that comes with CPython, for the build
+	// only: the image carries no installer.
+	PipLayerName = "pip"
 
 	// DependencyID names CPython in buildpack.toml's [[metadata.dependencies]].
 	DependencyID = "cpython"

@@ -19,6 +19,7 @@ func TestUnitCPython(t *testing.T) {
 	suite("Build", testBuild)
 	suite("Detect", testDetect)
 	suite("Trim", testTrim)
+	suite("Pip", testPip)
 	suite("Sysconfig", testSysconfig)
 	suite.Run(t)
 }

@@ -8,13 +8,26 @@ import (
 
 // trimmed are the parts of a CPython installation, as globs under its
 // root, that apps and their packages do not use: the standard library's
-// test suite, IDLE and the turtle demos, and the static libpython for
-// linking new programs (extensions and embedders link the shared one).
-// They are a large share of an installation, which every build exports.
+// test suite and its test extension modules, IDLE, the turtle demos, the
+// Tk toolkit (tkinter and the Tcl/Tk libraries: a desktop GUI, which a
+// container has no display for), and the static libpython for linking new
+// programs (extensions and embedders link the shared one). They are a
+// large share of an installation, which every build exports.
 var trimmed = []string{
 	"lib/python3.*/test",
 	"lib/python3.*/idlelib",
 	"lib/python3.*/turtledemo",
+	"lib/python3.*/tkinter",
+	"lib/python3.*/lib-dynload/_tkinter.*.so",
+	"lib/python3.*/lib-dynload/_test*.so",
+	"lib/python3.*/lib-dynload/_ctypes_test.*.so",
+	"lib/python3.*/lib-dynload/xxlimited*.so",
+	"lib/libtcl*",
+	"lib/libtk*",
+	"lib/tcl[0-9]*",
+	"lib/tk[0-9]*",
+	"lib/itcl[0-9]*",
+	"lib/thread[0-9]*",
 	"lib/python3.*/config-*/libpython3*.a",
 }
 

@@ -243,6 +243,15 @@ func create(recipe Recipe, ctx Context, opts options, deps Deps, logger scribe.E
 			return err
 		}
 		compile(deps.Compiler, ctx.Venv, logger)
+		if home := os.Getenv(plan.CPythonHomeEnv); home != "" {
+			moved, err := relocate(ctx.Venv, home)
+			if err != nil {
+				return err
+			}
+			if moved {
+				logger.Subprocess("Pointed the environment at the image's CPython (%s); this build ran a copy of it", home)
+			}
+		}
 		return nil
 	})
 	if err != nil {

@@ -30,6 +30,7 @@ func TestUnitEnvironment(t *testing.T) {
 	suite("Litter", testLitter)
 	suite("Tools", testTools)
 	suite("Programs", testPrograms)
+	suite("Relocate", testRelocate)
 	suite("Locked", testLocked)
 	suite.Run(t)
 }

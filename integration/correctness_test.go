@@ -1,10 +1,13 @@
 package integration_test
 
 import (
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf16"
 
 	. "github.com/onsi/gomega"
@@ -95,6 +98,24 @@ func testCorrectness(t *testing.T, context spec.G, it spec.S) {
 		Expect(logs).NotTo(ContainSubstring(secret))
 		Expect(logs).NotTo(ContainSubstring("Resolving CPython version"))
 		Expect(logs).NotTo(ContainSubstring("Running 'pip"))
+	})
+
+	it("removes exactly the images and cache volumes a script made (scripts/lib.sh's remove_images_and_caches)", func() {
+		stamp := fmt.Sprint(time.Now().UnixNano())
+		ours := "pack-cache-python-cnb-test_cleanup-" + stamp + "_latest-0123abcd.build"
+		others := []string{
+			"pack-cache-localhost_5000_other-" + stamp + "_latest-0123abcd.build",
+			"pack-cache-python-cnb-test_cleanup-" + stamp + "-other_latest-0123abcd.build",
+		}
+		for _, volume := range append(others, ours) {
+			Expect(exec.Command("docker", "volume", "create", volume).Run()).To(Succeed())
+		}
+		defer exec.Command("docker", append([]string{"volume", "rm", "-f"}, others...)...).Run()
+		_, err := libsh("remove_images_and_caches python-cnb-test/cleanup-" + stamp)
+		Expect(err).NotTo(HaveOccurred())
+		out, err := exec.Command("docker", "volume", "ls", "-q", "--filter", "name="+stamp).Output()
+		Expect(err).NotTo(HaveOccurred())
+		Expect(strings.Fields(string(out))).To(ConsistOf(others))
 	})
 
 	it("names a file of the project the build cannot read, and how to fix it", func() {

@@ -75,20 +75,25 @@ func imageName(t *testing.T) string {
 	return name
 }
 
-// build runs pack build and returns its log; err is non-nil when the build failed.
+// build runs pack build and returns its log; err is non-nil when the build
+// failed. The suite's buildpack builds with the suite's builder, which
+// holds it; another buildpack is added to the local builder.
 func build(t *testing.T, image, appDir, buildpack string, args ...string) (string, error) {
 	t.Helper()
-	cmdArgs := append([]string{"build", image,
+	cmdArgs := []string{"build", image,
 		"--path", appDir,
-		"--builder", os.Getenv("BUILDER"),
 		"--lifecycle-image", os.Getenv("LIFECYCLE_IMAGE"),
-		"--buildpack", buildpack,
 		"--pull-policy", "never",
 		"--trust-builder",
 		"--network", "host",
 		"--no-color",
-	}, args...)
-	return runPack(t, cmdArgs...)
+	}
+	if buildpack == suite.buildpack && suite.builder != "" {
+		cmdArgs = append(cmdArgs, "--builder", suite.builder)
+	} else {
+		cmdArgs = append(cmdArgs, "--builder", os.Getenv("BUILDER"), "--buildpack", buildpack)
+	}
+	return runPack(t, append(cmdArgs, args...)...)
 }
 
 // runPack runs pack with args and returns its output, logging how long it took.

@@ -12,7 +12,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/python-cnb/buildpack/integration/internal/pyfixture"
 	"github.com/python-cnb/buildpack/integration/internal/stage"
@@ -26,6 +28,9 @@ var suite struct {
 	root string
 	// buildpack is the composite staged with the fixture dependency list.
 	buildpack string
+	// builder holds buildpack, as platforms deploy it: builds with it
+	// need not copy the buildpack into a throwaway builder each time.
+	builder string
 	// offline is the composite with the fixture archives vendored inside
 	// and dependency URIs nobody can reach.
 	offline string
@@ -36,6 +41,36 @@ var suite struct {
 	versions []string
 	// unreachable is a listed version whose URI refuses connections.
 	unreachable string
+}
+
+// makeBuilder creates a builder like the local one, holding the staged
+// composite and its sub-buildpacks, and removes it when the suite ends.
+func makeBuilder(t *testing.T, composite, work string) string {
+	t.Helper()
+	toml, err := libsh(fmt.Sprintf(`builder_toml "$BUILD_IMAGE" "$RUN_IMAGE" %s`, runtime.GOARCH))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var config strings.Builder
+	config.WriteString(toml + "\n")
+	dirs, err := filepath.Glob(filepath.Join(filepath.Dir(composite), "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range dirs {
+		fmt.Fprintf(&config, "\n[[buildpacks]]\n  uri = %q\n", dir)
+	}
+	config.WriteString("\n[[order]]\n  [[order.group]]\n    id = \"python-cnb/python\"\n    version = \"0.1.0\"\n")
+	path := filepath.Join(work, "builder.toml")
+	if err := os.WriteFile(path, []byte(config.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	name := fmt.Sprintf("python-cnb-test/builder-%d", time.Now().UnixNano())
+	if out, err := exec.Command("pack", "builder", "create", name, "--config", path, "--pull-policy", "never").CombinedOutput(); err != nil {
+		t.Fatalf("pack builder create: %v\n%s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("docker", "image", "rm", "-f", name).Run() })
+	return name
 }
 
 func TestIntegration(t *testing.T) {
@@ -94,6 +129,7 @@ func TestIntegration(t *testing.T) {
 	if suite.offline, err = stage.Stage(suite.root, filepath.Join(work, "offline"), stage.Options{Dependencies: offline, Arch: runtime.GOARCH}); err != nil {
 		t.Fatal(err)
 	}
+	suite.builder = makeBuilder(t, suite.buildpack, work)
 
 	s := spec.New("integration", spec.Report(report.Terminal{}))
 	s("CPython", testCPython)

@@ -32,7 +32,7 @@ func testNative(t *testing.T, context spec.G, it spec.S) {
 
 		logs := mustBuild(t, image, source, suite.buildpack)
 		Expect(logs).To(ContainSubstring("Selected CPython 3.11.11"))
-		Expect(logs).To(ContainSubstring("Pointed CPython's build configuration (sysconfig) at the system compiler (cc, c++) and at this layer"))
+		Expect(logs).To(ContainSubstring("Pointed CPython's build configuration (sysconfig) at the system compiler (cc, c++) and at /layers/python-cnb_cpython/cpython"))
 		Expect(logs).To(MatchRegexp(`Building wheel for psycopg2 \(pyproject.toml\): finished with status 'done'`))
 
 		port, id := start(t, image, db.postgresEnv(schema)...)

@@ -33,6 +33,13 @@ func testPip(t *testing.T, context spec.G, it spec.S) {
 		Expect(f["virtual_env"]).To(Equal("/layers/python-cnb_pip/venv"))
 		Expect(f["uid"]).To(BeEquivalentTo(1000))
 		Expect(dockerRun(image, "python", "-c", "import six; print(six.__file__)")).To(ContainSubstring("/layers/python-cnb_pip/venv/"))
+		// the image carries no installer and no Tk toolkit
+		out, err := dockerRun(image, "/layers/python-cnb_cpython/cpython/bin/python3", "-m", "pip", "--version")
+		Expect(err).To(HaveOccurred())
+		Expect(out).To(ContainSubstring("No module named pip"))
+		out, err = dockerRun(image, "/layers/python-cnb_cpython/cpython/bin/python3", "-c", "import tkinter")
+		Expect(err).To(HaveOccurred())
+		Expect(out).To(ContainSubstring("No module named"))
 		first := layerSHA(t, image, pipID, "venv")
 
 		// nothing needs Python or the environment at build: both layers are
@@ -48,9 +55,15 @@ func testPip(t *testing.T, context spec.G, it spec.S) {
 
 		writeFile(source+"/requirements.txt", "flask==3.1.*\n")
 		logs = mustBuild(t, image, source, suite.buildpack)
-		Expect(logs).To(ContainSubstring("the last build kept it for launch only, and Python is needed at build: what a later buildpack builds with it changed"))
+		// CPython is unchanged: the image keeps its layer, and the build
+		// gets a copy of its own, at which the new environment is pointed
+		Expect(logs).To(ContainSubstring("Reusing layer /layers/python-cnb_cpython/cpython for launch only"))
+		Expect(logs).To(ContainSubstring("Python is needed at build: what a later buildpack builds with it changed"))
+		Expect(logs).To(MatchRegexp(`Installing CPython [0-9.]+ for this build only \(the image keeps the layer it has\)`))
 		Expect(logs).To(ContainSubstring("Creating the virtual environment (rebuilding layer: requirements.txt changed)"))
-		out, err := dockerRun(image, "python", "-c", "import six")
+		Expect(logs).To(ContainSubstring("Pointed the environment at the image's CPython (/layers/python-cnb_cpython/cpython); this build ran a copy of it"))
+		Expect(dockerRun(image, "readlink", "/layers/python-cnb_pip/venv/bin/python")).To(Equal("/layers/python-cnb_cpython/cpython/bin/python3\n"))
+		out, err = dockerRun(image, "python", "-c", "import six")
 		Expect(err).To(HaveOccurred())
 		Expect(out).To(ContainSubstring("No module named 'six'"))
 		Expect(facts(t, serve(t, image))["flask_file"]).To(HavePrefix("/layers/python-cnb_pip/venv/"))

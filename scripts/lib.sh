@@ -41,6 +41,48 @@ export ROOT TOOLS PATH DOCKER_HOST PACK_HOME PACK_VOLUME_KEY PACK_VERSION LIFECY
   BASE_IMAGE BUILD_IMAGE RUN_IMAGE LIFECYCLE_IMAGE BUILDER REGISTRY_VERSION REGISTRY \
   POSTGRES_PORT MARIADB_PORT TEST_DB_NAME TEST_DB_USER TEST_DB_PASSWORD
 
+# The package managers' own tools, installed on the host with its pip into .tools/pytools
+# (ensure_pytools): the tests and the bench make lock files with them, as lock files name
+# package-registry hosts and none is committed. The versions are the ones the buildpack runs.
+PYTOOLS="$TOOLS/pytools"
+PYTOOLS_VERSIONS="uv==0.13.9 poetry==2.5.1 pipenv==2026.10.3"
+export PYTOOLS PYTOOLS_VERSIONS
+
+# ensure_pytools: installs PYTOOLS_VERSIONS into PYTOOLS unless they are there.
+ensure_pytools() {
+  local marker="$PYTOOLS/installed-${PYTOOLS_VERSIONS// /-}"
+  [[ -f $marker ]] && return 0
+  rm -rf "$PYTOOLS"
+  python3 -m venv "$PYTOOLS" &&
+    "$PYTOOLS/bin/pip" install --quiet $PYTOOLS_VERSIONS &&
+    touch "$marker"
+}
+
+# index_url: the package index the host's pip uses (PIP_INDEX_URL, else pip's configured
+# index-url, else pip's default), for the files that must name one (a Pipfile's [[source]],
+# Poetry's sources), so that no file in the repository does.
+index_url() {
+  if [[ -n ${PIP_INDEX_URL:-} ]]; then
+    echo "$PIP_INDEX_URL"
+    return
+  fi
+  python3 -m pip config get global.index-url 2>/dev/null ||
+    python3 -c 'from pip._internal.models.index import PyPI; print(PyPI.simple_url)'
+}
+
+# remove_images_and_caches IMAGE...: removes the images and the pack cache volumes of their
+# builds (pack names them pack-cache-<repository, / as _>_<tag>-<hash>.build|.launch), and
+# nothing else: other builds' caches on a shared engine stay.
+remove_images_and_caches() {
+  local image repo tag
+  for image in "$@"; do
+    docker image rm -f "$image" >/dev/null 2>&1 || true
+    repo="${image%:*}" tag="latest"
+    [[ $image == *:* && ${image##*:} != */* ]] && tag="${image##*:}" || repo="$image"
+    docker volume ls -q --filter "name=pack-cache-${repo//\//_}_${tag}-" | xargs -r docker volume rm -f >/dev/null
+  done
+}
+
 # pack_build <image-name> <app-dir> [extra pack build args...]
 # Builds an app image with the local builder, offline except for the host network
 # (so a build can reach a server on the host's loopback or a package index).

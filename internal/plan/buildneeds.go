@@ -25,6 +25,13 @@ const BuildKey = "build-key"
 // the layer was kept for launch only (see BuildKey).
 const CPythonIdentityEnv = "PYTHON_CNB_CPYTHON"
 
+// CPythonHomeEnv is set at build, with CPythonIdentityEnv, to where the
+// image has CPython. The CPython on the build's PATH may be a copy for the
+// build only (when the image keeps the cpython layer it has): then what
+// refers to CPython by its path, such as a virtual environment's
+// pyvenv.cfg, must name this one.
+const CPythonHomeEnv = "PYTHON_CNB_CPYTHON_HOME"
+
 // PackagesEnv is set at build by the pip sub-buildpack to the distributions
 // in the app's environment, as space-separated name==version, so that later
 // sub-buildpacks need not import from an environment that may be kept for

@@ -1,0 +1,4 @@
+package cpython
+
+// SplitPip is splitPip, for the tests.
+var SplitPip = splitPip

@@ -1,0 +1,4 @@
+package environment
+
+// Relocate is relocate, for the tests.
+var Relocate = relocate
