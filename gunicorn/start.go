@@ -67,7 +67,8 @@ func (s Start) ServerRequirements() []string {
 //  4. the one script pyproject.toml declares, when the project is
 //     installed;
 //  5. python <file>, for the first of AppModules without an app object
-//     that runs itself (see RunsItself).
+//     that runs itself (see RunsItself);
+//  6. as 3, the AppModules inside the packages at the root (app/main.py).
 //
 // With none of these it returns no process. A Procfile without a web entry
 // and no start command setting is an error, and so is a file of OryxModules
@@ -180,7 +181,11 @@ func chooseWeb(appDir string, logger scribe.Emitter) (Start, error) {
 		return start, nil
 	}
 
-	start, without, err := findAppObject(appDir, !noASGI, logger)
+	packages, err := rootPackages(appDir)
+	if err != nil {
+		return Start{}, err
+	}
+	start, without, err := findAppObject(appDir, append(append([]string{}, AppModules...), packages...), !noASGI, logger)
 	if err != nil || len(start.Processes) > 0 {
 		return start, err
 	}
@@ -223,6 +228,14 @@ func chooseWeb(appDir string, logger scribe.Emitter) (Start, error) {
 			}, nil
 		}
 	}
+	// The layout of FastAPI's "bigger applications" and of many project
+	// templates: the app in a module of a package (app/main.py), which the
+	// app's own docs start as `uvicorn app.main:app`.
+	start, _, err = findAppObject(appDir, packageModules(appDir, packages), !noASGI, logger)
+	if err != nil || len(start.Processes) > 0 {
+		return start, err
+	}
+
 	var oryx []string
 	for _, file := range without {
 		if contains(OryxModules, file) {
@@ -241,6 +254,7 @@ func chooseWeb(appDir string, logger scribe.Emitter) (Start, error) {
 		strings.Join(AppNames, " or "), FactoryName, strings.Join(AppModules, ", "))
 	logger.Action("5. one script in %s's [project.scripts] or [tool.poetry.scripts]: %s", PyprojectFile, scriptsFound(project))
 	logger.Action("6. one of the files in 4 that runs itself (if __name__ == \"__main__\"): none")
+	logger.Action("7. an app object or factory in one of those files inside a package at the root (app/main.py): none")
 	logger.Subprocess("To give the image a web process, set %s (pack build --env %s=\"python main.py\") or add a %s with a line `web: <command>`.",
 		StartCommandEnv, StartCommandEnv, Procfile)
 	return Start{}, nil
@@ -257,17 +271,11 @@ func scriptsFound(project Project) string {
 	}
 }
 
-// findAppObject looks through AppModules, then the packages at the root,
-// for the first that defines an app object or factory, and returns the
-// gunicorn start serving it. without lists the AppModules that exist but
+// findAppObject looks through files (relative to the app) for the first
+// that defines an app object or factory, and returns the gunicorn start
+// serving it. without lists the AppModules among files that exist but
 // define none.
-func findAppObject(appDir string, asgi bool, logger scribe.Emitter) (start Start, without []string, err error) {
-	files := append([]string{}, AppModules...)
-	packages, err := rootPackages(appDir)
-	if err != nil {
-		return Start{}, nil, err
-	}
-	files = append(files, packages...)
+func findAppObject(appDir string, files []string, asgi bool, logger scribe.Emitter) (start Start, without []string, err error) {
 	r := newResolver(appDir)
 	for _, file := range files {
 		object, ok, err := r.AppObject(file)
@@ -324,6 +332,20 @@ func rootPackages(appDir string) ([]string, error) {
 		}
 	}
 	return files, nil
+}
+
+// packageModules lists the files of AppModules in each package of inits
+// (their __init__.py files), package by package.
+func packageModules(appDir string, inits []string) []string {
+	var files []string
+	for _, init := range inits {
+		for _, name := range AppModules {
+			if file := filepath.Join(filepath.Dir(init), name); isRegular(filepath.Join(appDir, file)) {
+				files = append(files, file)
+			}
+		}
+	}
+	return files
 }
 
 // shellProcess runs a user's command with bash -c, so that shell syntax and

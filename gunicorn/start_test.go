@@ -221,6 +221,24 @@ func testStart(t *testing.T, context spec.G, it spec.S) {
 			Expect(choose().Processes[0].Command).To(Equal([]string{"python", "-m", "gunicorn", "-k", "uvicorn_worker.UvicornWorker", "app:create_app()"}))
 		})
 
+		it("serves an app in a module of a package at the root, as FastAPI's bigger applications lay it out", func() {
+			write("app/__init__.py", "")
+			write("app/routers/__init__.py", "")
+			write("app/main.py", "from fastapi import FastAPI\n\nfrom .routers import items\n\napp = FastAPI()\n")
+			write("tests/main.py", "from fastapi import FastAPI\napp = FastAPI()\n")
+			start := choose()
+			Expect(start.Processes[0].Command).To(Equal([]string{"python", "-m", "gunicorn", "-k", "uvicorn_worker.UvicornWorker", "app.main:app"}))
+			Expect(start.Modules).To(Equal([]string{filepath.Join("app", "main.py")}))
+			Expect(buffer.String()).To(ContainSubstring("Found app/main.py, defining the app object app (ASGI: made by FastAPI(…))"))
+		})
+
+		it("prefers a file at the root that runs itself to a package's module", func() {
+			write("app/__init__.py", "")
+			write("app/main.py", "from fastapi import FastAPI\napp = FastAPI()\n")
+			write("main.py", "import uvicorn\n\nif __name__ == \"__main__\":\n    uvicorn.run(\"app.main:app\", host=\"0.0.0.0\")\n")
+			Expect(choose().Processes[0].Command).To(Equal([]string{"python", "main.py"}))
+		})
+
 		it("prefers the modules at the root to packages", func() {
 			write("aaa/__init__.py", "def create_app():\n    pass\n")
 			write("wsgi.py", "from aaa import create_app\napp = create_app()\n")
@@ -334,6 +352,7 @@ func testStart(t *testing.T, context spec.G, it spec.S) {
 		Expect(buffer.String()).To(ContainSubstring("2. a Procfile with a web entry: there is no Procfile"))
 		Expect(buffer.String()).To(ContainSubstring("3. a directory holding wsgi.py or asgi.py (Django), up to 3 levels below the root: none"))
 		Expect(buffer.String()).To(ContainSubstring("4. an app object app or application, or a create_app factory, at module level in application.py, app.py, index.py, server.py, run.py, wsgi.py, main.py, asgi.py, api.py, or in a package's __init__.py at the root: none"))
+		Expect(buffer.String()).To(ContainSubstring("7. an app object or factory in one of those files inside a package at the root (app/main.py): none"))
 		Expect(buffer.String()).To(ContainSubstring("5. one script in pyproject.toml's [project.scripts] or [tool.poetry.scripts]: none"))
 		Expect(buffer.String()).To(ContainSubstring(`6. one of the files in 4 that runs itself (if __name__ == "__main__"): none`))
 		Expect(buffer.String()).To(ContainSubstring(`To give the image a web process, set BP_PYTHON_START_COMMAND (pack build --env BP_PYTHON_START_COMMAND="python main.py") or add a Procfile with a line ` + "`web: <command>`."))
