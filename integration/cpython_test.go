@@ -54,7 +54,7 @@ func testCPython(t *testing.T, context spec.G, it spec.S) {
 		logs = mustBuild(t, image, source, suite.buildpack)
 		Expect(logs).To(ContainSubstring("Python is needed at build: what a later buildpack builds with it changed"))
 		Expect(logs).To(MatchRegexp(`Installing CPython [0-9.]+ for this build only \(the image keeps the layer it has\)`))
-		Expect(logs).To(ContainSubstring("Installing gunicorn 27.0.1"))
+		Expect(logs).To(ContainSubstring("Installing gunicorn==27.0.1"))
 		Expect(get(t, serve(t, image))).To(ContainSubstring("hello from application.py"))
 
 		// nothing compiled into the app dir at build time
