@@ -245,7 +245,7 @@ func testSBOM(t *testing.T, context spec.G, it spec.S) {
 		docs := layerDocs(t, launch)
 		Expect(docs).To(Equal([]string{
 			"python-cnb_cpython/cpython/sbom.cdx.json", "python-cnb_cpython/cpython/sbom.spdx.json",
-			"python-cnb_gunicorn/gunicorn/sbom.cdx.json", "python-cnb_gunicorn/gunicorn/sbom.spdx.json",
+			"python-cnb_gunicorn/servers/sbom.cdx.json", "python-cnb_gunicorn/servers/sbom.spdx.json",
 			"python-cnb_gunicorn/start/sbom.cdx.json", "python-cnb_gunicorn/start/sbom.spdx.json",
 			"python-cnb_pip/venv/sbom.cdx.json", "python-cnb_pip/venv/sbom.spdx.json",
 		}))
@@ -257,7 +257,7 @@ func testSBOM(t *testing.T, context spec.G, it spec.S) {
 		Expect(venv.Metadata.Component.Name).To(Equal("sbom-demo"))
 		Expect(venv.Metadata.Component.Version).To(Equal("1.2.3"))
 		var server cdxDoc
-		readJSON(t, filepath.Join(launch, "python-cnb_gunicorn/gunicorn/sbom.cdx.json"), &server)
+		readJSON(t, filepath.Join(launch, "python-cnb_gunicorn/servers/sbom.cdx.json"), &server)
 		// what the app's Python sees: the environment, and the gunicorn
 		// layer on PYTHONPATH
 		venvPython := "/layers/python-cnb_pip/venv/bin/python"
@@ -328,7 +328,7 @@ func testSBOM(t *testing.T, context spec.G, it spec.S) {
 		readJSON(t, filepath.Join(launch, "python-cnb_pip/venv/sbom.cdx.json"), &venv)
 		Expect(pypiComponents(venv)).NotTo(ContainElement(MatchRegexp(`^six==`)))
 		var server2 cdxDoc
-		readJSON(t, filepath.Join(launch, "python-cnb_gunicorn/gunicorn/sbom.cdx.json"), &server2)
+		readJSON(t, filepath.Join(launch, "python-cnb_gunicorn/servers/sbom.cdx.json"), &server2)
 		Expect(pypiComponents(venv, server2)).To(Equal(pipList(t, image, venvPython)))
 		Expect(server2.Metadata.Component.Version).To(Equal("1.2.4"))
 		Expect(component(server2, "gunicorn").Version).To(Equal("27.0.1"))
