@@ -47,6 +47,11 @@ export ROOT TOOLS PATH DOCKER_HOST PACK_HOME PACK_VOLUME_KEY PACK_VERSION LIFECY
 PYTOOLS="$TOOLS/pytools"
 PYTOOLS_VERSIONS="uv==0.13.9 poetry==2.5.1 pipenv==2026.10.3"
 export PYTOOLS PYTOOLS_VERSIONS
+# Their caches and the environments Poetry and Pipenv make while locking stay in .tools, not in
+# the home directory of whoever runs the tests.
+export UV_CACHE_DIR="$TOOLS/pytools-state/uv-cache" POETRY_CACHE_DIR="$TOOLS/pytools-state/poetry-cache" \
+  POETRY_VIRTUALENVS_PATH="$TOOLS/pytools-state/poetry-venvs" PIPENV_CACHE_DIR="$TOOLS/pytools-state/pipenv-cache" \
+  WORKON_HOME="$TOOLS/pytools-state/pipenv-venvs"
 
 # ensure_pytools: installs PYTOOLS_VERSIONS into PYTOOLS unless they are there.
 ensure_pytools() {
