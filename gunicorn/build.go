@@ -2,9 +2,10 @@ package gunicorn
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -415,15 +416,6 @@ func leadingDigits(s string) string {
 	return s[:i]
 }
 
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for key := range m {
-		keys = append(keys, key)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 func (e processEnv) processes() map[string]packit.Environment {
 	envs := map[string]packit.Environment{}
 	for processType, mode := range e.modes {
@@ -437,7 +429,7 @@ func (e processEnv) processes() map[string]packit.Environment {
 // String is the environment in a stable form, for the layer's metadata.
 func (e processEnv) String() string {
 	var parts []string
-	for _, processType := range sortedKeys(e.modes) {
+	for _, processType := range slices.Sorted(maps.Keys(e.modes)) {
 		parts = append(parts, processType+"="+e.modes[processType])
 	}
 	if e.controlSocket {
@@ -471,7 +463,7 @@ func startLayer(layers packit.Layers, execd string, start Start, env processEnv,
 	}
 	if len(env.modes) > 0 {
 		logger.Subprocess("For gunicorn (%s), exec.d adds --worker-tmp-dir %s when that is writable, and places gunicorn's control socket there when $HOME is not,",
-			strings.Join(sortedKeys(env.modes), ", "), launchenv.SharedMemoryDir)
+			strings.Join(slices.Sorted(maps.Keys(env.modes)), ", "), launchenv.SharedMemoryDir)
 		logger.Action("so that the image serves on a read-only root and as an arbitrary user")
 	}
 	if len(changes) == 0 {

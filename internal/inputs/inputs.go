@@ -14,8 +14,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -184,13 +186,13 @@ func Changes(cached map[string]interface{}, wanted Key) ([]string, error) {
 		return []string{"it was made by another version of this buildpack"}, nil
 	}
 	var reasons []string
-	for _, key := range sortedKeys(wanted.Inputs) {
+	for _, key := range slices.Sorted(maps.Keys(wanted.Inputs)) {
 		before, had := old.Inputs[key]
 		if after := wanted.Inputs[key]; !had || before != after {
 			reasons = append(reasons, describe(key, before, after, had, true))
 		}
 	}
-	for _, key := range sortedKeys(old.Inputs) {
+	for _, key := range slices.Sorted(maps.Keys(old.Inputs)) {
 		if _, has := wanted.Inputs[key]; !has {
 			reasons = append(reasons, describe(key, old.Inputs[key], "", true, false))
 		}
@@ -217,15 +219,6 @@ func describe(key, before, after string, had, has bool) string {
 		return "the files in " + label + " changed"
 	}
 	return label + " changed"
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for key := range m {
-		keys = append(keys, key)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func digest(s string) string {
