@@ -242,6 +242,11 @@ func create(recipe Recipe, ctx Context, opts options, deps Deps, logger scribe.E
 		if err := RemoveLitter(ctx.App, litter, logger); err != nil {
 			return err
 		}
+		if recipe.Lock != "" {
+			if err := sbom.RecordLock(ctx.Venv, recipe.Lock); err != nil {
+				return err
+			}
+		}
 		compile(deps.Compiler, ctx.Venv, logger)
 		if home := os.Getenv(plan.CPythonHomeEnv); home != "" {
 			moved, err := relocate(ctx.Venv, home)

@@ -101,6 +101,9 @@ type Recipe struct {
 	After []Step
 	// Notes are lines for the log about what was read.
 	Notes []string
+	// Lock is the lock file the steps install from, whose archive digests
+	// go into the environment's bill of materials (sbom.RecordLock).
+	Lock string
 }
 
 // Context is what a step's command is made from.

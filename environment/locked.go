@@ -50,6 +50,7 @@ func (l Locked) Read(app App, r *Recipe) error {
 		}
 	}
 	r.Inputs.SettingsWithPrefix(l.SettingsPrefix, l.OwnSettings...)
+	r.Lock = filepath.Join(app.Dir, l.LockFile)
 	return nil
 }
 

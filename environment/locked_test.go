@@ -30,7 +30,7 @@ func testLocked(t *testing.T, context spec.G, it spec.S) {
 		t.Setenv("TIDY_CACHE", "/ignored")
 	})
 
-	it("adds the tool's files the app has and its settings but its own to the inputs", func() {
+	it("adds the tool's files the app has and its settings but its own to the inputs, and names the lock for the bill of materials", func() {
 		var r environment.Recipe
 		Expect(locked.Read(app, &r)).To(Succeed())
 		m, err := r.Inputs.Map()
@@ -40,6 +40,7 @@ func testLocked(t *testing.T, context spec.G, it spec.S) {
 		Expect(m).NotTo(HaveKey("file:tidy.cfg"))
 		Expect(m).To(HaveKey("setting:TIDY_INDEX"))
 		Expect(m).NotTo(HaveKey("setting:TIDY_CACHE"))
+		Expect(r.Lock).To(Equal(filepath.Join(app.Dir, "tidy.lock")))
 	})
 
 	it("says a stale lock is stale, and anything else with the title and remedy given", func() {

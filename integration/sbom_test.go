@@ -354,6 +354,15 @@ func testSBOM(t *testing.T, context spec.G, it spec.S) {
 		Expect(pypiComponents(venv)).To(ContainElements(MatchRegexp(`^six==`), MatchRegexp(`^packaging==`)))
 		Expect(component(venv, "six").license()).To(Equal("MIT"))
 		Expect(component(venv, "packaging").license()).NotTo(BeEmpty())
+		// uv installs without pip: the digests are those uv.lock pins for the
+		// wheels installed
+		lock, err := os.ReadFile(filepath.Join(source, "uv.lock"))
+		Expect(err).NotTo(HaveOccurred())
+		for _, name := range []string{"six", "packaging"} {
+			sum := component(venv, name).sha256()
+			Expect(sum).To(MatchRegexp(`^[0-9a-f]{64}$`), name)
+			Expect(string(lock)).To(ContainSubstring("sha256:"+sum), name)
+		}
 	})
 
 	it("describes a conda environment's conda packages and its pip part", func() {

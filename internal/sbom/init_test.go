@@ -16,5 +16,6 @@ func TestUnitSBOM(t *testing.T) {
 	suite("Program", testProgram)
 	suite("App", testApp)
 	suite("PipReport", testPipReport)
+	suite("LockFile", testLockFile)
 	suite.Run(t)
 }

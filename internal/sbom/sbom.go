@@ -243,7 +243,8 @@ func keep(layer *packit.Layer, doc Document) (packit.SBOMFormats, bool, error) {
 // Describe lists what a layer holds: the dependency it was installed from,
 // the conda packages in conda-meta/, the Python distributions in its
 // site-packages directories (less those a conda package installed), with
-// the archive digests of the pip reports written for it (PipReportEnv), and
+// the archive digests of the pip reports written for it (PipReportEnv) or
+// of the lock file it was installed from (RecordLock), and
 // the programs copied into exec.d (execd, paths in the buildpack at cnbPath).
 func Describe(layerPath, cnbPath string, execd []string, from []postal.Dependency) ([]Component, error) {
 	var components []Component
@@ -263,9 +264,17 @@ func Describe(layerPath, cnbPath string, execd []string, from []postal.Dependenc
 	if err != nil {
 		return nil, err
 	}
+	locked, err := readLockRecords(layerPath)
+	if err != nil {
+		return nil, err
+	}
 	for i, d := range dists {
+		key := NormalizeName(d.Name) + "==" + d.Version
 		if d.SHA256 == "" {
-			dists[i].SHA256 = digests[NormalizeName(d.Name)+"=="+d.Version]
+			dists[i].SHA256 = digests[key]
+		}
+		if archives := locked[key]; dists[i].SHA256 == "" && len(archives) > 0 {
+			dists[i].SHA256 = lockDigest(archives, wheelTags(filepath.Join(layerPath, d.Path)))
 		}
 	}
 	components = append(components, dists...)
