@@ -196,7 +196,7 @@ build-backend = "poetry.core.masonry.api"
 		Expect(logs).NotTo(ContainSubstring(`Restoring data for "python-cnb/poetry:venv"`))
 	})
 
-	it("installs the dependencies of a Poetry project in non-package mode, and refuses a stale poetry.lock", func() {
+	it("installs the dependencies of a Poetry project in non-package mode from PyPI, and refuses a stale poetry.lock", func() {
 		poetry := pytool(t, "poetry")
 		image := imageName(t)
 		source := app(t, "managed", map[string]string{
@@ -216,6 +216,8 @@ priority = "primary"
 `, indexURL(t)),
 		})
 		inDir(t, source, nil, poetry, "lock", "--no-interaction")
+		poetryFromPyPI(t, source)
+		Expect(readFile(t, source, "poetry.lock")).NotTo(ContainSubstring("[package.source]"))
 		logs := mustBuild(t, image, source, suite.buildpack)
 		Expect(logs).To(ContainSubstring("package-mode = false: Poetry installs the dependencies only, not the project"))
 		m := managedFacts(t, image)

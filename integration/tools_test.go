@@ -2,9 +2,11 @@ package integration_test
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -74,4 +76,30 @@ func indexURL(t *testing.T) string {
 		t.Fatalf("asking pip for its index: %v", err)
 	}
 	return url
+}
+
+// poetryFromPyPI makes the Poetry project in dir, locked with its
+// [[tool.poetry.source]] (Poetry cannot lock here from PyPI, whose JSON API
+// the machine's package proxy does not serve per version), a project that
+// installs from PyPI, as most Poetry projects do: the source goes from
+// pyproject.toml and from poetry.lock's packages, and Poetry itself writes
+// the lock's content hash anew.
+func poetryFromPyPI(t *testing.T, dir string) {
+	t.Helper()
+	pyproject := readFile(t, dir, "pyproject.toml")
+	start := strings.Index(pyproject, "\n[[tool.poetry.source]]")
+	if start < 0 {
+		t.Fatal("pyproject.toml has no [[tool.poetry.source]]")
+	}
+	if err := writeFile(filepath.Join(dir, "pyproject.toml"), pyproject[:start+1]); err != nil {
+		t.Fatal(err)
+	}
+	lock := regexp.MustCompile(`\n\[package\.source\]\n(?:[^\n\[]+\n)+`).ReplaceAllString(readFile(t, dir, "poetry.lock"), "\n")
+	python := filepath.Join(filepath.Dir(pytool(t, "poetry")), "python")
+	hash := strings.TrimSpace(inDir(t, dir, nil, python, "-c",
+		"from pathlib import Path; from poetry.factory import Factory; print(Factory().create_poetry(Path('.')).locker._get_content_hash())"))
+	lock = regexp.MustCompile(`(?m)^content-hash = ".*"$`).ReplaceAllString(lock, fmt.Sprintf("content-hash = %q", hash))
+	if err := writeFile(filepath.Join(dir, "poetry.lock"), lock); err != nil {
+		t.Fatal(err)
+	}
 }

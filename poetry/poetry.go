@@ -6,6 +6,7 @@
 package poetry
 
 import (
+	_ "embed"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -24,6 +25,12 @@ const (
 	// ConfigFile is Poetry's configuration file in a project.
 	ConfigFile = "poetry.toml"
 )
+
+// pypiSimple runs Poetry so that a locked version PyPI's JSON API does not
+// answer for is taken from PyPI's simple index (see pypi_simple.py).
+//
+//go:embed pypi_simple.py
+var pypiSimple string
 
 // locked is what Poetry shares with the other lock-based managers. The
 // Poetry settings each run gets from the buildpack are not inputs, as they
@@ -83,8 +90,11 @@ func Recipe(app environment.App) (environment.Recipe, error) {
 	r.Steps = []environment.Step{{
 		Name: "installing the locked dependencies with Poetry",
 		Command: func(c environment.Context) environment.Command {
+			// Poetry's own python, isolated (-I: the app's files, where it
+			// runs, are not importable), with pypiSimple
+			python := filepath.Join(filepath.Dir(c.Tools[Name]), "python")
 			return environment.Command{
-				Args: append([]string{c.Tools[Name]}, args...),
+				Args: append([]string{python, "-I", "-c", pypiSimple}, args...),
 				Env: []string{
 					"VIRTUAL_ENV=" + c.Venv,
 					"POETRY_VIRTUALENVS_CREATE=false",
