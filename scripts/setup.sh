@@ -396,6 +396,12 @@ ensure_postgres() {
     apt_install postgresql
     bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)
   fi
+  # a server that already serves the test database (another checkout's, say) will do
+  if [[ $(PGPASSWORD="$TEST_DB_PASSWORD" "$bin/psql" -h 127.0.0.1 -p "$POSTGRES_PORT" -U "$TEST_DB_USER" \
+    -d "$TEST_DB_NAME" -qtAX -c 'SELECT 1' 2>/dev/null) == 1 ]]; then
+    log "  PostgreSQL on 127.0.0.1:$POSTGRES_PORT already serves $TEST_DB_NAME"
+    return
+  fi
   local as_pg=(runuser -u postgres --)
   local isready=("$bin/pg_isready" -q -h 127.0.0.1 -p "$POSTGRES_PORT")
   if "${isready[@]}"; then
@@ -431,6 +437,11 @@ ensure_postgres() {
 ensure_mariadb() {
   local dir="$TOOLS_REAL/mariadb"
   command -v mariadbd >/dev/null 2>&1 || apt_install mariadb-server
+  if mariadb -h 127.0.0.1 -P "$MARIADB_PORT" -u "$TEST_DB_USER" -p"$TEST_DB_PASSWORD" "$TEST_DB_NAME" \
+    -e 'SELECT 1' >/dev/null 2>&1; then
+    log "  MariaDB on 127.0.0.1:$MARIADB_PORT already serves $TEST_DB_NAME"
+    return
+  fi
   local socket="$dir/run/mysqld.sock"
   local ping=(mariadb-admin --socket="$socket" -u root ping)
   if "${ping[@]}" >/dev/null 2>&1; then
