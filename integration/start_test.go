@@ -134,6 +134,16 @@ func testStart(t *testing.T, context spec.G, it spec.S) {
 		Expect(out).To(ContainSubstring("unset COMPRESS_VIRTUALENV"))
 	})
 
+	it("serves FastAPI from app/main.py, the layout of FastAPI's bigger applications", func() {
+		image := imageName(t)
+		source := app(t, "fastapi", map[string]string{"app/__init__.py": ""})
+		Expect(os.Rename(filepath.Join(source, "main.py"), filepath.Join(source, "app", "main.py"))).To(Succeed())
+		logs := mustBuild(t, image, source, suite.buildpack)
+		Expect(logs).To(ContainSubstring("Found app/main.py, defining the app object app (ASGI: made by FastAPI(…))"))
+		Expect(logs).To(ContainSubstring("web (default): python -m gunicorn -k uvicorn_worker.UvicornWorker app.main:app"))
+		Expect(get(t, serve(t, image))).To(ContainSubstring(`"asgi":true`))
+	})
+
 	it("runs the one script a pyproject project declares", func() {
 		image := imageName(t)
 		logs := mustBuild(t, image, app(t, "pyproject-script", nil), suite.buildpack)
