@@ -28,13 +28,8 @@ func Installed(venvPath string) ([]string, error) {
 		if i <= 0 || i == len(base)-1 {
 			continue
 		}
-		packages = append(packages, NormalizeName(base[:i])+"=="+base[i+1:])
+		packages = append(packages, sbom.NormalizeName(base[:i])+"=="+base[i+1:])
 	}
 	sort.Strings(packages)
 	return packages, nil
-}
-
-// NormalizeName is a distribution name as PEP 503 normalizes it.
-func NormalizeName(name string) string {
-	return sbom.NormalizeName(name)
 }

@@ -22,8 +22,4 @@ func testInstalled(t *testing.T, context spec.G, it spec.S) {
 		Expect(os.WriteFile(filepath.Join(site, "file-1.0.dist-info"), nil, 0o644)).To(Succeed())
 		Expect(environment.Installed(venv)).To(Equal([]string{"flask==3.1.0", "typing-extensions==4.12.2", "zope-interface==7.0"}))
 	})
-
-	it("normalizes names as PEP 503 does", func() {
-		Expect(environment.NormalizeName("Zope__Interface.x")).To(Equal("zope-interface-x"))
-	})
 }

@@ -148,6 +148,7 @@ func testDistInfo(t *testing.T, context spec.G, it spec.S) {
 	context("NormalizeName", func() {
 		it("normalizes as PEP 503 does", func() {
 			Expect(sbom.NormalizeName("Zope.Interface__x--y")).To(Equal("zope-interface-x-y"))
+			Expect(sbom.NormalizeName("Zope__Interface.x")).To(Equal("zope-interface-x"))
 		})
 	})
 }
