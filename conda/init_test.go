@@ -1,10 +1,9 @@
 package conda_test
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
+	"github.com/python-cnb/buildpack/internal/testsetup"
 	"github.com/sclevine/spec"
 	"github.com/sclevine/spec/report"
 )
@@ -27,21 +26,7 @@ var settingsEnv = []string{
 }
 
 // unsetEnv unsets names for the duration of the test.
-func unsetEnv(t *testing.T, names ...string) {
-	t.Helper()
-	for _, name := range names {
-		t.Setenv(name, "")
-		if err := os.Unsetenv(name); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
+var unsetEnv = testsetup.UnsetEnv
 
 // writeFile writes content to dir/name, creating parent directories.
-func writeFile(dir, name, content string) error {
-	path := filepath.Join(dir, name)
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(path, []byte(content), 0o644)
-}
+var writeFile = testsetup.WriteFile

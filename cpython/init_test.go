@@ -1,10 +1,9 @@
 package cpython_test
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
+	"github.com/python-cnb/buildpack/internal/testsetup"
 	"github.com/sclevine/spec"
 	"github.com/sclevine/spec/report"
 )
@@ -25,10 +24,4 @@ func TestUnitCPython(t *testing.T) {
 }
 
 // writeFile writes content to dir/name, creating parent directories.
-func writeFile(dir, name, content string) error {
-	path := filepath.Join(dir, name)
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(path, []byte(content), 0o644)
-}
+var writeFile = testsetup.WriteFile

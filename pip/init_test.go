@@ -1,10 +1,9 @@
 package pip_test
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
+	"github.com/python-cnb/buildpack/internal/testsetup"
 	"github.com/python-cnb/buildpack/requirements"
 	"github.com/sclevine/spec"
 	"github.com/sclevine/spec/report"
@@ -27,21 +26,8 @@ var settingsEnv = append([]string{
 
 // unsetEnv unsets names for the duration of the test; t.Setenv restores
 // their values afterwards.
-func unsetEnv(t *testing.T, names ...string) {
-	t.Helper()
-	for _, name := range names {
-		t.Setenv(name, "")
-		if err := os.Unsetenv(name); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
+// unsetEnv unsets names for the duration of the test.
+var unsetEnv = testsetup.UnsetEnv
 
 // writeFile writes content to dir/name, creating parent directories.
-func writeFile(dir, name, content string) error {
-	path := filepath.Join(dir, name)
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(path, []byte(content), 0o644)
-}
+var writeFile = testsetup.WriteFile

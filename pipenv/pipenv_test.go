@@ -7,6 +7,7 @@ import (
 
 	. "github.com/onsi/gomega"
 	"github.com/python-cnb/buildpack/environment"
+	"github.com/python-cnb/buildpack/internal/testsetup"
 	"github.com/python-cnb/buildpack/pipenv"
 	"github.com/python-cnb/buildpack/requirements"
 	"github.com/sclevine/spec"
@@ -17,13 +18,8 @@ func TestUnitPipenv(t *testing.T) {
 	spec.Run(t, "pipenv", testPipenv, spec.Report(report.Terminal{}), spec.Sequential())
 }
 
-func writeFile(dir, name, content string) error {
-	path := filepath.Join(dir, name)
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(path, []byte(content), 0o644)
-}
+// writeFile writes content to dir/name, creating parent directories.
+var writeFile = testsetup.WriteFile
 
 const lock = `{
   "_meta": {"hash": {"sha256": "abc"}, "requires": {"python_version": "3.12"}},

@@ -7,6 +7,7 @@ import (
 
 	. "github.com/onsi/gomega"
 	"github.com/python-cnb/buildpack/environment"
+	"github.com/python-cnb/buildpack/internal/testsetup"
 	"github.com/python-cnb/buildpack/poetry"
 	"github.com/sclevine/spec"
 	"github.com/sclevine/spec/report"
@@ -16,13 +17,8 @@ func TestUnitPoetry(t *testing.T) {
 	spec.Run(t, "poetry", testPoetry, spec.Report(report.Terminal{}), spec.Sequential())
 }
 
-func writeFile(dir, name, content string) error {
-	path := filepath.Join(dir, name)
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(path, []byte(content), 0o644)
-}
+// writeFile writes content to dir/name, creating parent directories.
+var writeFile = testsetup.WriteFile
 
 const pyproject = `[project]
 name = "demo"

@@ -13,6 +13,7 @@ import (
 	. "github.com/onsi/gomega"
 	"github.com/paketo-buildpacks/packit/v2/pexec"
 	"github.com/paketo-buildpacks/packit/v2/postal"
+	"github.com/python-cnb/buildpack/internal/testsetup"
 	"github.com/python-cnb/buildpack/internal/wheeldep"
 	"github.com/sclevine/spec"
 	"github.com/sclevine/spec/report"
@@ -75,13 +76,8 @@ func TestUnitWheeldep(t *testing.T) {
 	spec.Run(t, "wheeldep", testWheeldep, spec.Report(report.Terminal{}))
 }
 
-func writeFile(dir, name, content string) error {
-	path := filepath.Join(dir, name)
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(path, []byte(content), 0o644)
-}
+// writeFile writes content to dir/name, creating parent directories.
+var writeFile = testsetup.WriteFile
 
 func testWheeldep(t *testing.T, context spec.G, it spec.S) {
 	var (
