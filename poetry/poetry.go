@@ -86,15 +86,15 @@ func Recipe(app environment.App) (environment.Recipe, error) {
 	if !project.packageMode() {
 		r.Notes = append(r.Notes, "package-mode = false: Poetry installs the dependencies only, not the project")
 	}
-	r.Tools = []environment.Tool{environment.PipTool(Name, Version, Name, nil)}
+	// the tool's executable is the python of Poetry's own environment,
+	// which runs Poetry with pypiSimple
+	r.Tools = []environment.Tool{environment.PipTool(Name, Version, "python", nil)}
 	r.Steps = []environment.Step{{
 		Name: "installing the locked dependencies with Poetry",
 		Command: func(c environment.Context) environment.Command {
-			// Poetry's own python, isolated (-I: the app's files, where it
-			// runs, are not importable), with pypiSimple
-			python := filepath.Join(filepath.Dir(c.Tools[Name]), "python")
+			// isolated (-I): the app's files, where it runs, are not importable
 			return environment.Command{
-				Args: append([]string{python, "-I", "-c", pypiSimple}, args...),
+				Args: append([]string{c.Tools[Name], "-I", "-c", pypiSimple}, args...),
 				Env: []string{
 					"VIRTUAL_ENV=" + c.Venv,
 					"POETRY_VIRTUALENVS_CREATE=false",

@@ -71,7 +71,7 @@ func testPoetry(t *testing.T, context spec.G, it spec.S) {
 			os.Unsetenv(name)
 		}
 		app = environment.App{Dir: t.TempDir(), Choice: environment.Choice{Manager: "poetry", Because: "poetry.lock"}}
-		ctx = environment.Context{Venv: "/layers/venv", App: app.Dir, Cache: "/layers/poetry-cache", Tools: map[string]string{"poetry": "/layers/poetry/venv/bin/poetry"}}
+		ctx = environment.Context{Venv: "/layers/venv", App: app.Dir, Cache: "/layers/poetry-cache", Tools: map[string]string{"poetry": "/layers/poetry/venv/bin/python"}}
 		Expect(writeFile(app.Dir, "pyproject.toml", pyproject)).To(Succeed())
 		Expect(writeFile(app.Dir, "poetry.lock", lock)).To(Succeed())
 		Expect(writeFile(app.Dir, "libs/greet/pyproject.toml", "")).To(Succeed())
@@ -84,6 +84,7 @@ func testPoetry(t *testing.T, context spec.G, it spec.S) {
 		Expect(r.Tools[0].Name).To(Equal("poetry"))
 		Expect(r.Tools[0].Version).To(Equal(poetry.Version))
 		Expect(r.Tools[0].PerPython).To(BeTrue())
+		Expect(r.Tools[0].Executable("/layers/poetry")).To(Equal("/layers/poetry/venv/bin/python"))
 		command := r.Steps[0].Command(ctx)
 		// Poetry's own python, isolated, runs Poetry with PyPI's simple index
 		// for the versions its JSON API does not answer
