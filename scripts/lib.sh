@@ -53,10 +53,12 @@ export UV_CACHE_DIR="$TOOLS/pytools-state/uv-cache" POETRY_CACHE_DIR="$TOOLS/pyt
   POETRY_VIRTUALENVS_PATH="$TOOLS/pytools-state/poetry-venvs" PIPENV_CACHE_DIR="$TOOLS/pytools-state/pipenv-cache" \
   WORKON_HOME="$TOOLS/pytools-state/pipenv-venvs"
 
-# ensure_pytools: installs PYTOOLS_VERSIONS into PYTOOLS unless they are there.
+# ensure_pytools: installs PYTOOLS_VERSIONS into PYTOOLS unless they are there and run (a
+# virtual environment moved or made through another path has scripts that no longer do).
 ensure_pytools() {
   local marker="$PYTOOLS/installed-${PYTOOLS_VERSIONS// /-}"
-  [[ -f $marker ]] && return 0
+  [[ -f $marker ]] && "$PYTOOLS/bin/uv" --version >/dev/null 2>&1 && "$PYTOOLS/bin/poetry" --version >/dev/null 2>&1 &&
+    "$PYTOOLS/bin/pipenv" --version >/dev/null 2>&1 && return 0
   rm -rf "$PYTOOLS"
   python3 -m venv "$PYTOOLS" &&
     "$PYTOOLS/bin/pip" install --quiet $PYTOOLS_VERSIONS &&
