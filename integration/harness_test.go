@@ -249,7 +249,12 @@ func dockerRun(image string, command ...string) (string, error) {
 
 // fixtureName is the file name the suite serves a CPython version under.
 func fixtureName(version string) string {
-	return fmt.Sprintf("cpython-%s-linux-%s.tar.gz", version, runtime.GOARCH)
+	return fixtureNameFor(version, runtime.GOARCH)
+}
+
+// fixtureNameFor is fixtureName for the build of another architecture.
+func fixtureNameFor(version, arch string) string {
+	return fmt.Sprintf("cpython-%s-linux-%s.tar.gz", version, arch)
 }
 
 // dockerRunEnv runs the image's default process with extra environment

@@ -41,6 +41,10 @@ var suite struct {
 	versions []string
 	// unreachable is a listed version whose URI refuses connections.
 	unreachable string
+	// foreignArch is the other one of amd64 and arm64: the buildpack lists
+	// its build of versions[0], which the multi-arch builder builds with
+	// under emulation.
+	foreignArch string
 }
 
 // makeBuilder creates a builder like the local one, holding the staged
@@ -114,6 +118,19 @@ func TestIntegration(t *testing.T) {
 		offline = append(offline, stage.Dependency{Version: version, URI: "http://127.0.0.1:1/" + name, Checksum: "sha256:" + sum, Vendor: archive})
 		suite.versions = append([]string{version}, suite.versions...)
 	}
+
+	// The arm64 build of the newest version, for the build under emulation
+	// from the published multi-arch builder (registry tests).
+	suite.foreignArch = map[string]string{"amd64": "arm64", "arm64": "amd64"}[runtime.GOARCH]
+	archive, sum, err := pyfixture.TarballFor(cache, suite.versions[0], suite.foreignArch)
+	if err != nil {
+		t.Fatalf("assembling the CPython %s fixture for %s: %v", suite.versions[0], suite.foreignArch, err)
+	}
+	name := fixtureNameFor(suite.versions[0], suite.foreignArch)
+	if err := os.Link(archive, filepath.Join(suite.files, name)); err != nil {
+		t.Fatal(err)
+	}
+	online = append(online, stage.Dependency{Version: suite.versions[0], URI: suite.serverURL + "/" + name, Checksum: "sha256:" + sum, Arch: suite.foreignArch})
 
 	// A listed version nobody serves: connections to port 1 are refused.
 	suite.unreachable = "3.12.0"

@@ -155,14 +155,23 @@ func publishedLayer(t *testing.T, image, buildpackID, layer string) (string, str
 	return digest, m.Digest
 }
 
-// elfMachines reads the ELF header of every file under bin/ of every
-// buildpack in a published image: path -> machine.
-func elfMachines(t *testing.T, ref oci.Reference, m oci.Manifest) map[string]elf.Machine {
+// buildpackBinaries matches the files under bin/ of every buildpack in an
+// image.
+func buildpackBinaries(path string) bool {
+	return strings.HasPrefix(path, "cnb/buildpacks/") && filepath.Base(filepath.Dir(path)) == "bin"
+}
+
+// lifecycleBinaries matches the lifecycle and the launcher in a builder.
+func lifecycleBinaries(path string) bool {
+	return path == "cnb/lifecycle/lifecycle" || path == "cnb/lifecycle/launcher"
+}
+
+// elfMachines reads the ELF header of every file of a published image that
+// match matches: path -> machine.
+func elfMachines(t *testing.T, ref oci.Reference, m oci.Manifest, match func(path string) bool) map[string]elf.Machine {
 	t.Helper()
 	var client oci.Client
-	files, err := client.Files(ref, m, func(path string) bool {
-		return strings.HasPrefix(path, "cnb/buildpacks/") && filepath.Base(filepath.Dir(path)) == "bin"
-	}, 64)
+	files, err := client.Files(ref, m, match, 64)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +215,7 @@ func testRegistry(t *testing.T, context spec.G, it spec.S) {
 	Expect := NewWithT(t).Expect
 	var client oci.Client
 
-	it("publishes every buildpack as an image index for amd64 and arm64, with binaries for each, and a builder for this machine", func() {
+	it("publishes every buildpack, the builder and its images as image indexes for amd64 and arm64, with binaries for each", func() {
 		prefix := published(t)
 		id, version, subs := compositeGroups(t)
 		Expect(subs).NotTo(BeEmpty())
@@ -233,7 +242,7 @@ func testRegistry(t *testing.T, context spec.G, it spec.S) {
 			config, err := client.Config(ref, image)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(config.Architecture).To(Equal(arch))
-			machines := elfMachines(t, ref, image)
+			machines := elfMachines(t, ref, image, buildpackBinaries)
 			for bp, v := range subs {
 				if bp == id {
 					continue
@@ -247,21 +256,72 @@ func testRegistry(t *testing.T, context spec.G, it spec.S) {
 			}
 		}
 
-		// the builder: this machine's architecture (the only build and run images
-		// here), its images in the registry, the composite in its order
-		builder := mustParse(t, prefix+"/builder:bookworm")
-		image, err := client.Image(builder, thisPlatform)
-		Expect(err).NotTo(HaveOccurred())
-		config, err := client.Config(builder, image)
-		Expect(err).NotTo(HaveOccurred())
-		Expect(config.Architecture).To(Equal(runtime.GOARCH))
-		metadata := config.Config.Labels["io.buildpacks.builder.metadata"]
-		Expect(metadata).To(ContainSubstring(`"image":"` + prefix + `/run:bookworm"`))
-		Expect(metadata).To(ContainSubstring(`"id":"` + id + `"`))
-		for _, name := range []string{"build:bookworm", "run:bookworm", "lifecycle:" + os.Getenv("LIFECYCLE_VERSION")} {
-			_, err := client.Manifest(mustParse(t, prefix+"/"+name))
+		// the builder, and the build, run and lifecycle images it names: image
+		// indexes for both architectures, each builder with the lifecycle built
+		// for its own and the composite in its order
+		for _, name := range []string{"builder:bookworm", "build:bookworm", "run:bookworm", "lifecycle:" + os.Getenv("LIFECYCLE_VERSION")} {
+			ref := mustParse(t, prefix+"/"+name)
+			index, err := client.Manifest(ref)
 			Expect(err).NotTo(HaveOccurred(), name)
+			Expect(index.IsIndex()).To(BeTrue(), "%s is not an image index", name)
+			var platforms []oci.Platform
+			for _, d := range index.Manifests {
+				platforms = append(platforms, *d.Platform)
+			}
+			Expect(platforms).To(ConsistOf(both), name)
+			for arch, machine := range map[string]elf.Machine{"arm64": elf.EM_AARCH64, "amd64": elf.EM_X86_64} {
+				image, err := client.Image(ref, oci.Platform{OS: "linux", Architecture: arch})
+				Expect(err).NotTo(HaveOccurred())
+				config, err := client.Config(ref, image)
+				Expect(err).NotTo(HaveOccurred())
+				Expect(config.Architecture).To(Equal(arch), name)
+				if name != "builder:bookworm" {
+					continue
+				}
+				Expect(elfMachines(t, ref, image, lifecycleBinaries)).To(Equal(map[string]elf.Machine{
+					"cnb/lifecycle/lifecycle": machine, "cnb/lifecycle/launcher": machine,
+				}), arch)
+				metadata := config.Config.Labels["io.buildpacks.builder.metadata"]
+				Expect(metadata).To(ContainSubstring(`"image":"` + prefix + `/run:bookworm"`))
+				Expect(metadata).To(ContainSubstring(`"id":"` + id + `"`))
+			}
 		}
+	})
+
+	it("builds and serves an app for the other architecture, under emulation, with the published builder", func() {
+		prefix := published(t)
+		image := fmt.Sprintf("%s/flask-%s-%d", prefix, suite.foreignArch, time.Now().UnixNano())
+		source := app(t, "flask", map[string]string{"requirements.txt": "flask==3.1.*\n"})
+		logs, err := runPack(t, "build", image,
+			"--path", source,
+			"--builder", prefix+"/builder:bookworm",
+			"--lifecycle-image", prefix+"/lifecycle:"+os.Getenv("LIFECYCLE_VERSION"),
+			"--platform", "linux/"+suite.foreignArch,
+			"--publish",
+			"--cache-image", image+"-cache",
+			"--pull-policy", "always",
+			"--network", "host",
+			"--no-color",
+		)
+		Expect(err).NotTo(HaveOccurred(), logs)
+		Expect(logs).To(ContainSubstring("Selected CPython " + suite.versions[0]))
+		Expect(logs).To(ContainSubstring("Successfully installed"))
+
+		// an image for that platform, whose launcher and CPython are built for it
+		ref := mustParse(t, image)
+		m, err := client.Image(ref, oci.Platform{OS: "linux", Architecture: suite.foreignArch})
+		Expect(err).NotTo(HaveOccurred())
+		config, err := client.Config(ref, m)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(config.Architecture).To(Equal(suite.foreignArch))
+		local := pull(t, image)
+		machine, err := dockerRun(local, "python", "-c", "import platform; print(platform.machine())")
+		Expect(err).NotTo(HaveOccurred(), machine)
+		// (after Docker's warning that the platform is not the host's)
+		Expect(machine).To(HaveSuffix("\n" + map[string]string{"arm64": "aarch64", "amd64": "x86_64"}[suite.foreignArch] + "\n"))
+		f := facts(t, serve(t, local))
+		Expect(f["version"]).To(Equal(suite.versions[0]))
+		Expect(f["flask_file"]).To(HavePrefix("/layers/python-cnb_pip/venv/"))
 	})
 
 	it("builds into the registry with the published builder and a cache image, as kpack does, with deploy/project.toml's settings, and reuses or rebuilds the environment", func() {

@@ -24,6 +24,14 @@ BUILD_IMAGE="python-cnb/build:bookworm"
 RUN_IMAGE="python-cnb/run:bookworm"
 LIFECYCLE_IMAGE="python-cnb/lifecycle:$LIFECYCLE_VERSION"
 BUILDER="python-cnb/builder:bookworm"
+# The architectures the published builder serves: this machine's, whose images keep the tags
+# above, and the other one, built under qemu user emulation, whose images are tagged with its
+# name (python-cnb/build:bookworm-arm64 on an amd64 machine). See arch_tag and lifecycle_tgz.
+case "$(uname -m)" in
+  aarch64 | arm64) HOST_ARCH="arm64" ;;
+  *) HOST_ARCH="amd64" ;;
+esac
+ARCHS="amd64 arm64"
 # The local OCI registry (CNCF Distribution) that setup.sh starts on loopback; scripts/package.sh
 # publishes into it and the registry tests build into it.
 REGISTRY_VERSION="3.0.0"
@@ -38,7 +46,7 @@ TEST_DB_USER="pycnb"
 TEST_DB_PASSWORD="pycnb-test"
 
 export ROOT TOOLS PATH DOCKER_HOST PACK_HOME PACK_VOLUME_KEY PACK_VERSION LIFECYCLE_VERSION STACK_ID \
-  BASE_IMAGE BUILD_IMAGE RUN_IMAGE LIFECYCLE_IMAGE BUILDER REGISTRY_VERSION REGISTRY \
+  BASE_IMAGE BUILD_IMAGE RUN_IMAGE LIFECYCLE_IMAGE BUILDER HOST_ARCH ARCHS REGISTRY_VERSION REGISTRY \
   POSTGRES_PORT MARIADB_PORT TEST_DB_NAME TEST_DB_USER TEST_DB_PASSWORD
 
 # The package managers' own tools, installed on the host with its pip into .tools/pytools
@@ -106,13 +114,27 @@ pack_build() {
     "$@"
 }
 
+# arch_tag TAG ARCH: the local tag of an image for ARCH: TAG itself for this machine's
+# architecture, TAG-ARCH for the other (python-cnb/run:bookworm-arm64).
+arch_tag() {
+  if [[ $2 == "$HOST_ARCH" ]]; then echo "$1"; else echo "$1-$2"; fi
+}
+
+# lifecycle_tgz ARCH: the lifecycle built for ARCH, in the release tarball's layout
+# (.tools/lifecycle.tgz for this machine's architecture, .tools/lifecycle-ARCH.tgz otherwise).
+lifecycle_tgz() {
+  if [[ $1 == "$HOST_ARCH" ]]; then echo "$TOOLS/lifecycle.tgz"; else echo "$TOOLS/lifecycle-$1.tgz"; fi
+}
+
 # builder_toml BUILD_IMAGE RUN_IMAGE ARCH: the part of a builder.toml that names the lifecycle
-# (.tools/lifecycle.tgz), the build and run images and the target; setup.sh's local builder and
-# package.sh's published one add their description, buildpacks and order.
+# for ARCH (lifecycle_tgz), the build and run images and the target; setup.sh's local builder
+# and package.sh's published one add their description, buildpacks and order. pack v0.40.6
+# puts a lifecycle uri into the builder of every target alike, so a builder.toml serves one
+# architecture: package.sh makes one builder for each and joins them in an image index.
 builder_toml() {
   cat <<EOF
 [lifecycle]
-uri = "$TOOLS/lifecycle.tgz"
+uri = "$(lifecycle_tgz "$3")"
 
 [build]
 image = "$1"

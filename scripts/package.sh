@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Publishes the buildpack, and a builder holding it, to an OCI registry, as kpack, Tekton and
 # CI platforms consume buildpacks:
-#   1. bin/ of every sub-buildpack compiled for each of ARCHS (CGO_ENABLED=0, GOARCH; scripts/build.sh)
+#   1. bin/ of every sub-buildpack compiled for amd64 and arm64 (ARCHS in lib.sh; CGO_ENABLED=0, GOARCH; scripts/build.sh)
 #   2. each sub-buildpack published as an image index with one image per target
 #      (pack buildpack package --publish --target linux/amd64 --target linux/arm64), from a
 #      directory per platform (linux/<arch>/ holding buildpack.toml, bin/ and the archives
 #      vendored for that architecture, if any)
 #   3. the composite published the same way, its dependencies being the images of step 2
-#   4. the build, run and lifecycle images pushed next to them, and the builder published from
-#      them for the architectures there are build and run images for (this machine's)
+#   4. the build, run and lifecycle images pushed next to them as image indexes, and the builder
+#      published from them as an image index, for each architecture scripts/setup.sh made images
+#      for (amd64 and arm64: the other one of this machine's under emulation)
 # Images are named after the buildpack ids: <prefix>/python (the composite), <prefix>/cpython,
 # <prefix>/pip ..., tagged with their versions; <prefix>/build:bookworm, <prefix>/run:bookworm,
 # <prefix>/lifecycle:<version> and <prefix>/builder:bookworm.
@@ -24,7 +25,7 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-ARCHS=(amd64 arm64)
+read -r -a archs <<<"$ARCHS" # amd64 arm64 (lib.sh)
 prefix="$REGISTRY/python-cnb"
 source_dir="$ROOT"
 with_builder=1
@@ -89,10 +90,10 @@ PY
 # image_name ID: the repository a buildpack id is published as (python-cnb/pip -> <prefix>/pip)
 image_name() { echo "$prefix/${1#*/}"; }
 targets=()
-for arch in "${ARCHS[@]}"; do targets+=(--target "linux/$arch"); done
+for arch in "${archs[@]}"; do targets+=(--target "linux/$arch"); done
 
 # ---------------------------------------------------------------- 1. binaries
-for arch in "${ARCHS[@]}"; do
+for arch in "${archs[@]}"; do
   bash "$ROOT/scripts/build.sh" --target "linux/$arch" --into "$work/bin-$arch" >/dev/null
   log "built the binaries for linux/$arch"
 done
@@ -108,11 +109,11 @@ for uri in "${uris[@]}"; do
   name="$(basename "$src")"
   id="$(toml "$src/buildpack.toml" id)"
   version="$(toml "$src/buildpack.toml" version)"
-  [[ -d $work/bin-${ARCHS[0]}/$name/bin ]] || die "$uri: no sub-buildpack of this repository is called $name"
+  [[ -d $work/bin-${archs[0]}/$name/bin ]] || die "$uri: no sub-buildpack of this repository is called $name"
   dst="$work/bp/$name"
   mkdir -p "$dst"
   cp "$src/buildpack.toml" "$dst/"
-  for arch in "${ARCHS[@]}"; do
+  for arch in "${archs[@]}"; do
     platform="$dst/linux/$arch"
     mkdir -p "$platform"
     cp "$src/buildpack.toml" "$platform/"
@@ -129,7 +130,7 @@ for uri in "${uris[@]}"; do
   image="$(image_name "$id"):$version"
   pack buildpack package "$image" --path "$dst" --format image --publish "${targets[@]}" >"$work/package.log" 2>&1 ||
     { cat "$work/package.log" >&2; die "pack buildpack package $image failed"; }
-  log "published $image (${ARCHS[*]})"
+  log "published $image (${archs[*]})"
   # a bare reference: pack v0.40.6 refuses docker://<IP>:<port>/... in a multi-platform composite
   printf '\n[[dependencies]]\n  uri = "%s"\n' "$image" >>"$composite/package.toml"
 done
@@ -137,14 +138,14 @@ done
 # ---------------------------------------------------------------- 3. the composite
 id="$(toml "$source_dir/buildpack.toml" id)"
 version="$(toml "$source_dir/buildpack.toml" version)"
-for arch in "${ARCHS[@]}"; do
+for arch in "${archs[@]}"; do
   printf '\n[[targets]]\n  os = "linux"\n  arch = "%s"\n' "$arch" >>"$composite/package.toml"
 done
 buildpack_image="$(image_name "$id"):$version"
 (cd "$composite" && pack buildpack package "$buildpack_image" --config package.toml --format image --publish \
   --pull-policy always "${targets[@]}") >"$work/package.log" 2>&1 ||
   { cat "$work/package.log" >&2; die "pack buildpack package $buildpack_image failed"; }
-log "published $buildpack_image (${ARCHS[*]})"
+log "published $buildpack_image (${archs[*]})"
 
 if [[ $with_builder == 0 ]]; then
   log "done in $((SECONDS - started)) s"
@@ -152,21 +153,52 @@ if [[ $with_builder == 0 ]]; then
 fi
 
 # ---------------------------------------------------------------- 4. images and builder
-# The build, run and lifecycle images that scripts/setup.sh made, pushed so that builds from
-# the registry pull nothing from elsewhere.
-for image in "$BUILD_IMAGE" "$RUN_IMAGE" "$LIFECYCLE_IMAGE"; do
-  docker image inspect "$image" >/dev/null 2>&1 || die "$image is not in the Docker engine: run scripts/setup.sh"
-  remote="$prefix/${image#*/}"
-  docker tag "$image" "$remote"
-  docker push -q "$remote" >/dev/null || die "docker push $remote failed"
-  docker image rm "$remote" >/dev/null
-  log "pushed $remote"
+# The build, run and lifecycle images that scripts/setup.sh made, for each architecture it made
+# them for, pushed as <name>-<arch> and joined in an image index under <name>, so that builds
+# from the registry pull nothing from elsewhere. pack v0.40.6 gives every target of one
+# `pack builder create` the same lifecycle, so the builder is made once per architecture, with
+# that architecture's lifecycle, and the builders are joined in an index too.
+# index NAME IMAGE...: publishes the image index NAME of IMAGEs (pack manifest, an experimental
+# command, enabled in a pack home of this run's own, which keeps no local copy of the index).
+index() {
+  local name="$1"
+  shift
+  PACK_HOME="$work/pack-home" pack manifest create "$name" "$@" --publish >"$work/manifest.log" 2>&1 ||
+    { cat "$work/manifest.log" >&2; die "pack manifest create $name failed"; }
+}
+mkdir -p "$work/pack-home"
+PACK_HOME="$work/pack-home" pack config experimental true >/dev/null
+builder_archs=()
+for arch in "${archs[@]}"; do
+  missing=""
+  for image in "$BUILD_IMAGE" "$RUN_IMAGE" "$LIFECYCLE_IMAGE"; do
+    docker image inspect "$(arch_tag "$image" "$arch")" >/dev/null 2>&1 || missing="$(arch_tag "$image" "$arch")"
+  done
+  if [[ -n $missing ]]; then
+    log "no builder for linux/$arch: $missing is not in the Docker engine (scripts/setup.sh makes it)"
+  else
+    builder_archs+=("$arch")
+  fi
 done
-arch="$(docker version -f '{{.Server.Arch}}')"
+[[ ${#builder_archs[@]} -gt 0 ]] || die "no build, run and lifecycle images for any architecture: run scripts/setup.sh"
+for image in "$BUILD_IMAGE" "$RUN_IMAGE" "$LIFECYCLE_IMAGE"; do
+  remote="$prefix/${image#*/}"
+  parts=()
+  for arch in "${builder_archs[@]}"; do
+    docker tag "$(arch_tag "$image" "$arch")" "$remote-$arch"
+    docker push -q "$remote-$arch" >/dev/null || die "docker push $remote-$arch failed"
+    docker image rm "$remote-$arch" >/dev/null
+    parts+=("$remote-$arch")
+  done
+  index "$remote" "${parts[@]}"
+  log "pushed $remote (${builder_archs[*]})"
+done
 builder_image="$prefix/${BUILDER#*/}"
-{
-  cat <<EOF
-description = "python-cnb builder (Debian bookworm), published by scripts/package.sh"
+parts=()
+for arch in "${builder_archs[@]}"; do
+  {
+    cat <<EOF
+description = "python-cnb builder (Debian bookworm, linux/$arch), published by scripts/package.sh"
 
 # a bare reference: pack v0.40.6 reads docker://<IP>:<port>/... as a file URI
 [[buildpacks]]
@@ -178,10 +210,13 @@ description = "python-cnb builder (Debian bookworm), published by scripts/packag
     version = "$version"
 
 EOF
-  builder_toml "$prefix/${BUILD_IMAGE#*/}" "$prefix/${RUN_IMAGE#*/}" "$arch"
-} >"$work/builder.toml"
-pack builder create "$builder_image" --config "$work/builder.toml" --publish --pull-policy always \
-  --target "linux/$arch" >"$work/builder.log" 2>&1 ||
-  { cat "$work/builder.log" >&2; die "pack builder create $builder_image failed"; }
-log "published $builder_image (linux/$arch)"
+    builder_toml "$prefix/${BUILD_IMAGE#*/}" "$prefix/${RUN_IMAGE#*/}" "$arch"
+  } >"$work/builder-$arch.toml"
+  pack builder create "$builder_image-$arch" --config "$work/builder-$arch.toml" --publish --pull-policy always \
+    --target "linux/$arch" >"$work/builder.log" 2>&1 ||
+    { cat "$work/builder.log" >&2; die "pack builder create $builder_image-$arch failed"; }
+  parts+=("$builder_image-$arch")
+done
+index "$builder_image" "${parts[@]}"
+log "published $builder_image (${builder_archs[*]})"
 log "done in $((SECONDS - started)) s"

@@ -3,14 +3,17 @@
 # machine as root, offline except for the package registries:
 #   1. a Docker engine (docker.io) on /var/run/docker.sock
 #   2. pack and the lifecycle, built from the Go module proxy into .tools/
-#   3. local base, build, run and lifecycle images (debootstrap, never pulled)
-#   4. the builder python-cnb/builder:bookworm, trusted in .tools/pack-home
-#   5. PostgreSQL and MariaDB (Debian's) on loopback, for the database tests
-#   6. a local OCI registry (CNCF Distribution) on loopback, for publishing and registry builds
+#   3. local base, build, run and lifecycle images (debootstrap, never pulled) for this
+#      machine's architecture
+#   4. the same for the other one of amd64 and arm64, built under qemu user emulation, for the
+#      multi-arch builder scripts/package.sh publishes
+#   5. the builder python-cnb/builder:bookworm, trusted in .tools/pack-home
+#   6. PostgreSQL and MariaDB (Debian's) on loopback, for the database tests
+#   7. a local OCI registry (CNCF Distribution) on loopback, for publishing and registry builds
 # Every step is skipped when its result is already there, so a second run takes seconds.
 #
 #   scripts/setup.sh                  # everything
-#   scripts/setup.sh --only registry  # step 6 alone (needs nothing from the others)
+#   scripts/setup.sh --only registry  # step 7 alone (needs nothing from the others)
 set -euo pipefail
 
 # shellcheck source=scripts/lib.sh
@@ -32,12 +35,13 @@ die() {
   printf '[setup] ERROR: %s\n' "$*" >&2
   exit 1
 }
-# step NAME FUNCTION: runs FUNCTION and prints how long it took.
+# step NAME FUNCTION [ARG...]: runs FUNCTION and prints how long it took.
 step() {
   local name="$1" fn="$2" t0
+  shift 2
   t0=$(now_ms)
   log "$name ..."
-  "$fn"
+  "$fn" "$@"
   log "$name: done in $(fmt_ms $(($(now_ms) - t0)))"
 }
 # wait_for WHAT LOG COMMAND...: waits up to 60 s for COMMAND to succeed, else shows the end
@@ -145,16 +149,25 @@ ensure_pack() {
 }
 
 # lifecycle.tgz: lifecycle.toml + lifecycle/{lifecycle,launcher,<phase symlinks>}, the
-# layout of the upstream release tarball that `pack builder create` reads.
+# layout of the upstream release tarball that `pack builder create` reads; one for each of
+# ARCHS (lifecycle_tgz), cross-compiled (CGO_ENABLED=0, GOARCH).
+lifecycle_built() { # TGZ: whether TGZ holds this lifecycle version
+  [[ -s $1 ]] && tar -xzOf "$1" lifecycle.toml 2>/dev/null | grep -qF "version = \"$LIFECYCLE_VERSION\""
+}
+
 ensure_lifecycle() {
-  if [[ -s $TOOLS/lifecycle.tgz ]] &&
-    tar -xzOf "$TOOLS/lifecycle.tgz" lifecycle.toml 2>/dev/null | grep -qF "version = \"$LIFECYCLE_VERSION\""; then
-    log "  lifecycle.tgz ($LIFECYCLE_VERSION) already there"
-    return
-  fi
+  local arch missing=()
+  for arch in $ARCHS; do
+    if lifecycle_built "$(lifecycle_tgz "$arch")"; then
+      log "  lifecycle $LIFECYCLE_VERSION for $arch already there"
+    else
+      missing+=("$arch")
+    fi
+  done
+  [[ ${#missing[@]} -gt 0 ]] || return 0
   go_env
-  local src="$TOOLS/src/lifecycle" stage="$TOOLS/src/lifecycle/stage"
-  rm -rf "$src" && mkdir -p "$src" "$stage/lifecycle"
+  local src="$TOOLS/src/lifecycle"
+  rm -rf "$src" && mkdir -p "$src"
   (
     cd "$src"
     cat >go.mod <<'EOF'
@@ -182,26 +195,35 @@ func main() {
 }
 EOF
     go get "github.com/buildpacks/lifecycle@v$LIFECYCLE_VERSION"
-    local ldflags="-s -w -X github.com/buildpacks/lifecycle/cmd.Version=$LIFECYCLE_VERSION"
-    export CGO_ENABLED=0
-    go build -trimpath -ldflags "$ldflags" -o "$stage/lifecycle/lifecycle" \
-      github.com/buildpacks/lifecycle/cmd/lifecycle
-    go build -trimpath -ldflags "$ldflags" -o "$stage/lifecycle/launcher" \
-      github.com/buildpacks/lifecycle/cmd/launcher
-    go run . "$LIFECYCLE_VERSION" >"$stage/lifecycle.toml"
+    go run . "$LIFECYCLE_VERSION" >lifecycle.toml
   ) >"$TOOLS/go-lifecycle.log" 2>&1 || {
     tail -n 30 "$TOOLS/go-lifecycle.log" >&2
-    die "building the lifecycle failed (log: $TOOLS/go-lifecycle.log)"
+    die "fetching the lifecycle failed (log: $TOOLS/go-lifecycle.log)"
   }
-  local phase
-  for phase in detector analyzer restorer builder exporter rebaser creator extender; do
-    ln -s lifecycle "$stage/lifecycle/$phase"
+  local ldflags="-s -w -X github.com/buildpacks/lifecycle/cmd.Version=$LIFECYCLE_VERSION" stage out phase
+  for arch in "${missing[@]}"; do
+    stage="$src/stage-$arch" out="$(lifecycle_tgz "$arch")"
+    mkdir -p "$stage/lifecycle"
+    cp "$src/lifecycle.toml" "$stage/"
+    log "  building lifecycle $LIFECYCLE_VERSION for $arch"
+    (
+      cd "$src"
+      export CGO_ENABLED=0 GOARCH="$arch"
+      go build -trimpath -ldflags "$ldflags" -o "$stage/lifecycle/lifecycle" github.com/buildpacks/lifecycle/cmd/lifecycle
+      go build -trimpath -ldflags "$ldflags" -o "$stage/lifecycle/launcher" github.com/buildpacks/lifecycle/cmd/launcher
+    ) >>"$TOOLS/go-lifecycle.log" 2>&1 || {
+      tail -n 30 "$TOOLS/go-lifecycle.log" >&2
+      die "building the lifecycle for $arch failed (log: $TOOLS/go-lifecycle.log)"
+    }
+    for phase in detector analyzer restorer builder exporter rebaser creator extender; do
+      ln -s lifecycle "$stage/lifecycle/$phase"
+    done
+    # Reproducible (sorted, fixed times and owners), so a rebuild in a fresh clone gives the
+    # same file and the images and builder made from it are kept.
+    tar -C "$stage" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf - \
+      lifecycle.toml lifecycle | gzip -n >"$out.tmp"
+    mv "$out.tmp" "$out"
   done
-  # Reproducible (sorted, fixed times and owners), so a rebuild in a fresh clone gives the
-  # same file and the images and builder made from it are kept.
-  tar -C "$stage" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf - \
-    lifecycle.toml lifecycle | gzip -n >"$TOOLS/lifecycle.tgz.tmp"
-  mv "$TOOLS/lifecycle.tgz.tmp" "$TOOLS/lifecycle.tgz"
 }
 
 ensure_tools() {
@@ -216,7 +238,7 @@ ensure_tools() {
   ensure_lifecycle
 }
 
-# ---------------------------------------------------------------- 3. base images
+# ---------------------------------------------------------------- 3. and 4. images
 # The Debian mirror comes from the host's apt sources (the suite bookworm itself, not
 # -security or -updates); DEBIAN_MIRROR overrides it.
 debian_mirror() {
@@ -267,45 +289,89 @@ cleanup_rootfs() {
 }
 trap cleanup_rootfs EXIT
 
+# The images of the other architecture are built under qemu user emulation: Debian's
+# qemu-user-static, registered with the kernel's binfmt_misc with the F flag (the kernel keeps
+# the emulator open, so it runs inside chroots and containers that do not hold it). There is no
+# init system to register it at boot: every run checks it.
+qemu_name() { # ARCH: the name binfmt-support registers its emulator under
+  case "$1" in
+    arm64) echo qemu-aarch64 ;;
+    amd64) echo qemu-x86_64 ;;
+    *) die "no emulator known for $1" ;;
+  esac
+}
+
+ensure_emulation() { # ARCH
+  local name entry=/proc/sys/fs/binfmt_misc
+  name=$(qemu_name "$1")
+  if grep -qx enabled "$entry/$name" 2>/dev/null && grep -q '^flags: .*F' "$entry/$name"; then
+    log "  $name emulation already registered"
+    return
+  fi
+  [[ -x /usr/sbin/update-binfmts && -e /usr/share/binfmts/$name ]] || apt_install qemu-user-static binfmt-support
+  mountpoint -q "$entry" || mount -t binfmt_misc binfmt_misc "$entry" ||
+    die "cannot mount binfmt_misc on $entry (the images for $1 are built under emulation, which needs root)"
+  update-binfmts --enable "$name" || die "update-binfmts --enable $name failed"
+  grep -q '^flags: .*F' "$entry/$name" ||
+    die "$name is registered without the F flag: containers could not find the emulator ($entry/$name)"
+  log "  registered $name emulation (binfmt_misc, flags: $(sed -n 's/^flags: //p' "$entry/$name"))"
+}
+
+# ensure_base_image ARCH: Debian bookworm (minbase) for ARCH, bootstrapped from the mirror and
+# turned into an image for that platform (FROM scratch, the root file system added).
 ensure_base_image() {
-  if image_exists "$BASE_IMAGE"; then
-    log "  $BASE_IMAGE already there"
+  local arch="$1" tag
+  tag=$(arch_tag "$BASE_IMAGE" "$arch")
+  if image_exists "$tag"; then
+    log "  $tag already there"
     return
   fi
   command -v debootstrap >/dev/null 2>&1 || apt_install debootstrap debian-archive-keyring
-  local mirror
+  local mirror log_file="$TOOLS/debootstrap-$arch.log"
   mirror=$(debian_mirror) || die "no Debian mirror for bookworm in the host's apt sources (set DEBIAN_MIRROR)"
   ROOTFS=$(mktemp -d /var/tmp/python-cnb-rootfs.XXXXXX)
-  log "  debootstrap --variant=minbase bookworm (log: .tools/debootstrap.log)"
-  if ! debootstrap --variant=minbase --include=ca-certificates bookworm "$ROOTFS" "$mirror" \
-    >"$TOOLS/debootstrap.log" 2>&1; then
-    tail -n 30 "$TOOLS/debootstrap.log" >&2
-    die "debootstrap failed (log: $TOOLS/debootstrap.log)"
+  log "  debootstrap --arch $arch --variant=minbase bookworm (log: .tools/debootstrap-$arch.log)"
+  if ! debootstrap --arch "$arch" --variant=minbase --include=ca-certificates bookworm "$ROOTFS/root" "$mirror" \
+    >"$log_file" 2>&1; then
+    tail -n 30 "$log_file" >&2
+    die "debootstrap --arch $arch failed (log: $log_file)"
   fi
   # Drop apt's downloaded lists and caches: nothing in the image uses them.
-  rm -rf "$ROOTFS"/var/lib/apt/lists/* "$ROOTFS"/var/cache/apt/*.bin \
-    "$ROOTFS"/var/cache/apt/archives/*.deb "$ROOTFS"/var/log/*.log
-  log "  docker import $BASE_IMAGE"
-  tar -C "$ROOTFS" --numeric-owner --exclude='./dev/*' --exclude='./proc/*' --exclude='./sys/*' -c . |
-    docker import \
-      --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-      --change 'CMD ["/bin/bash"]' \
-      - "$BASE_IMAGE" >/dev/null
+  rm -rf "$ROOTFS"/root/var/lib/apt/lists/* "$ROOTFS"/root/var/cache/apt/*.bin \
+    "$ROOTFS"/root/var/cache/apt/archives/*.deb "$ROOTFS"/root/var/log/*.log
+  tar -C "$ROOTFS/root" --numeric-owner --exclude='./dev/*' --exclude='./proc/*' --exclude='./sys/*' \
+    -cf "$ROOTFS/rootfs.tar" .
+  # docker import would label the image with this machine's architecture whatever it holds;
+  # a build FROM scratch takes --platform.
+  cat >"$ROOTFS/Dockerfile" <<'EOF'
+FROM scratch
+ADD rootfs.tar /
+ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+CMD ["/bin/bash"]
+EOF
+  log "  docker build --platform linux/$arch $tag"
+  DOCKER_BUILDKIT=0 docker build --quiet --platform "linux/$arch" --network none -t "$tag" \
+    -f "$ROOTFS/Dockerfile" "$ROOTFS" >"$TOOLS/docker-build.log" 2>&1 ||
+    {
+      cat "$TOOLS/docker-build.log" >&2
+      die "docker build $tag failed"
+    }
   cleanup_rootfs
   ROOTFS=""
 }
 
-# build_image TAG DOCKERFILE CONTEXT_DIR NETWORK [--build-arg ...]
-# Builds FROM the base image, with NETWORK none, or host for images that install Debian
-# packages (from the mirror the base image was bootstrapped with). Skipped when TAG
-# exists and was built from the same inputs (base image, Dockerfile, context files,
+# build_image ARCH TAG DOCKERFILE CONTEXT_DIR NETWORK [--build-arg ...]
+# Builds FROM the base image of ARCH, for that platform, with NETWORK none, or host for images
+# that install Debian packages (from the mirror the base image was bootstrapped with). Skipped
+# when TAG exists and was built from the same inputs (base image, Dockerfile, context files,
 # args), so editing a Dockerfile or a package list in scripts/images/ rebuilds it.
 build_image() {
-  local tag="$1" dockerfile="$2" ctx="$3" network="$4"
-  shift 4
+  local arch="$1" tag="$2" dockerfile="$3" ctx="$4" network="$5" base
+  shift 5
+  base=$(arch_tag "$BASE_IMAGE" "$arch")
   local inputs
   inputs=$({
-    image_id "$BASE_IMAGE"
+    image_id "$base"
     cat "$dockerfile"
     (cd "$ctx" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
     echo "$@"
@@ -314,9 +380,9 @@ build_image() {
     log "  $tag already there"
     return
   fi
-  log "  docker build $tag"
-  DOCKER_BUILDKIT=0 docker build --quiet --network "$network" --pull=false \
-    --build-arg "BASE_IMAGE=$BASE_IMAGE" --build-arg "CNB_STACK_ID=$STACK_ID" "$@" \
+  log "  docker build --platform linux/$arch $tag"
+  DOCKER_BUILDKIT=0 docker build --quiet --platform "linux/$arch" --network "$network" --pull=false \
+    --build-arg "BASE_IMAGE=$base" --build-arg "CNB_STACK_ID=$STACK_ID" "$@" \
     --label "$SETUP_LABEL=$inputs" -f "$dockerfile" -t "$tag" "$ctx" >"$TOOLS/docker-build.log" 2>&1 ||
     {
       cat "$TOOLS/docker-build.log" >&2
@@ -324,22 +390,33 @@ build_image() {
     }
 }
 
+# ensure_images ARCH: the base, build, run and lifecycle images for ARCH (arch_tag).
 ensure_images() {
-  ensure_base_image
+  local arch="$1"
+  [[ $arch == "$HOST_ARCH" ]] || ensure_emulation "$arch"
+  ensure_base_image "$arch"
   # Build contexts are made fresh each run; the CA bundle is the host's, never committed.
   local ctx="$TOOLS/images"
   rm -rf "$ctx" && mkdir -p "$ctx/stack" "$ctx/lifecycle"
   cp /etc/ssl/certs/ca-certificates.crt "$ctx/stack/ca-certificates.crt"
   chmod 0644 "$ctx/stack/ca-certificates.crt"
   cp "$IMAGES_DIR/install-packages.sh" "$ctx/stack/install-packages.sh"
-  cp "$TOOLS/lifecycle.tgz" "$ctx/lifecycle/lifecycle.tgz"
-  build_image "$BUILD_IMAGE" "$IMAGES_DIR/build.Dockerfile" "$ctx/stack" host
-  build_image "$RUN_IMAGE" "$IMAGES_DIR/run.Dockerfile" "$ctx/stack" host
-  build_image "$LIFECYCLE_IMAGE" "$IMAGES_DIR/lifecycle.Dockerfile" "$ctx/lifecycle" none \
+  cp "$(lifecycle_tgz "$arch")" "$ctx/lifecycle/lifecycle.tgz"
+  build_image "$arch" "$(arch_tag "$BUILD_IMAGE" "$arch")" "$IMAGES_DIR/build.Dockerfile" "$ctx/stack" host
+  build_image "$arch" "$(arch_tag "$RUN_IMAGE" "$arch")" "$IMAGES_DIR/run.Dockerfile" "$ctx/stack" host
+  build_image "$arch" "$(arch_tag "$LIFECYCLE_IMAGE" "$arch")" "$IMAGES_DIR/lifecycle.Dockerfile" "$ctx/lifecycle" none \
     --build-arg "LIFECYCLE_VERSION=$LIFECYCLE_VERSION"
 }
 
-# ---------------------------------------------------------------- 4. builder
+# The other architecture's images, for the multi-arch builder scripts/package.sh publishes.
+ensure_other_images() {
+  local arch
+  for arch in $ARCHS; do
+    [[ $arch == "$HOST_ARCH" ]] || ensure_images "$arch"
+  done
+}
+
+# ---------------------------------------------------------------- 5. builder
 # A builder with no buildpacks of its own: tests add theirs with `pack build --buildpack`.
 # Rebuilt when builder.toml, the build/run images or the lifecycle change (stamp file).
 ensure_builder() {
@@ -347,7 +424,7 @@ ensure_builder() {
   mkdir -p "$dir"
   {
     printf 'description = "python-cnb local builder (Debian bookworm), made by scripts/setup.sh"\n\n'
-    builder_toml "$BUILD_IMAGE" "$RUN_IMAGE" amd64
+    builder_toml "$BUILD_IMAGE" "$RUN_IMAGE" "$HOST_ARCH"
   } >"$dir/builder.toml.new"
   mv "$dir/builder.toml.new" "$dir/builder.toml"
   local stamp
@@ -383,7 +460,7 @@ ensure_builder() {
   fi
 }
 
-# ---------------------------------------------------------------- 5. databases
+# ---------------------------------------------------------------- 6. databases
 # PostgreSQL and MariaDB from Debian, for the integration tests' database apps: each
 # server runs on loopback only, on its own port (lib.sh), with its data and log in
 # .tools/, and holds the database and password user the tests connect as. Containers
@@ -475,7 +552,7 @@ ensure_databases() {
   ensure_mariadb
 }
 
-# ---------------------------------------------------------------- 6. registry
+# ---------------------------------------------------------------- 7. registry
 # CNCF Distribution, the reference OCI registry, built from the Go module proxy like pack and
 # serving plain HTTP on loopback only ($REGISTRY; clients treat loopback registries as
 # insecure by default, so neither Docker nor pack needs configuring). Its storage is
@@ -551,10 +628,11 @@ case "${1:-}" in
     ;;
   *) die "usage: scripts/setup.sh [--only registry]" ;;
 esac
-step "1/6 docker engine" ensure_docker
-step "2/6 pack $PACK_VERSION + lifecycle $LIFECYCLE_VERSION" ensure_tools
-step "3/6 images" ensure_images
-step "4/6 builder" ensure_builder
-step "5/6 databases" ensure_databases
-step "6/6 registry $REGISTRY_VERSION on $REGISTRY" ensure_registry
+step "1/7 docker engine" ensure_docker
+step "2/7 pack $PACK_VERSION + lifecycle $LIFECYCLE_VERSION" ensure_tools
+step "3/7 images for $HOST_ARCH" ensure_images "$HOST_ARCH"
+step "4/7 images for the other architecture, under emulation" ensure_other_images
+step "5/7 builder" ensure_builder
+step "6/7 databases" ensure_databases
+step "7/7 registry $REGISTRY_VERSION on $REGISTRY" ensure_registry
 log "all done in $(fmt_ms $(($(now_ms) - SETUP_START)))"

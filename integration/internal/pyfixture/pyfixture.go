@@ -70,19 +70,21 @@ var HeaderPackages = map[string]string{
 // content or layout changes so that stale cached tarballs are not reused.
 const layoutRevision = "v2"
 
-// debianTriplet is the multiarch directory of the only supported target,
-// where Debian keeps the real pyconfig.h.
+// debianTriplet is the multiarch directory of the host (amd64), where
+// Debian keeps the real pyconfig.h.
 const debianTriplet = "x86_64-linux-gnu"
 
-// platformDir is the module's data directory for the only supported target.
-const platformDir = "linux-amd64"
+// machines maps the architectures the module carries builds for to the
+// machine names in python-build-standalone's asset names.
+var machines = map[string]string{"amd64": "x86_64", "arm64": "aarch64"}
 
 // fallbackMTime is used for every tar entry when the module version carries no
 // parseable release date.
 var fallbackMTime = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// Tarball builds (or reuses from cacheDir) the tarball for CPython version
-// (e.g. "3.11.11") and returns its path and hex sha256.
+// Tarball builds (or reuses from cacheDir) the tarball of the linux/amd64
+// build of CPython version (e.g. "3.11.11") and returns its path and hex
+// sha256.
 //
 // The file is named like the upstream asset,
 // cpython-<version>+<release>-x86_64-unknown-linux-gnu-install_only.tar.gz,
@@ -91,8 +93,18 @@ var fallbackMTime = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 // is stable across runs. It is written under a temporary name and renamed, so
 // concurrent or aborted runs never leave a partial file under the final name.
 func Tarball(cacheDir, version string) (string, string, error) {
+	return TarballFor(cacheDir, version, "amd64")
+}
+
+// TarballFor is Tarball for the build of another architecture the module
+// carries (arm64: cpython-<version>+<release>-aarch64-unknown-linux-gnu-…).
+// Debian's headers are added to the amd64 build only, the host's.
+func TarballFor(cacheDir, version, arch string) (string, string, error) {
 	if runtime.GOOS != "linux" || runtime.GOARCH != "amd64" {
-		return "", "", fmt.Errorf("pyfixture: only linux/amd64 is supported, this is %s/%s", runtime.GOOS, runtime.GOARCH)
+		return "", "", fmt.Errorf("pyfixture: only a linux/amd64 host is supported, this is %s/%s", runtime.GOOS, runtime.GOARCH)
+	}
+	if _, ok := machines[arch]; !ok {
+		return "", "", fmt.Errorf("pyfixture: no CPython build for %q; the module carries amd64 and arm64", arch)
 	}
 	modVersion, ok := Versions[version]
 	if !ok {
@@ -103,7 +115,7 @@ func Tarball(cacheDir, version string) (string, string, error) {
 	}
 
 	dir := filepath.Join(cacheDir, layoutRevision)
-	final := filepath.Join(dir, assetName(version, modVersion))
+	final := filepath.Join(dir, AssetName(version, modVersion, arch))
 	if sum, err := fileSHA256(final); err == nil {
 		return final, sum, nil
 	} else if !errors.Is(err, fs.ErrNotExist) {
@@ -115,7 +127,7 @@ func Tarball(cacheDir, version string) (string, string, error) {
 		return "", "", err
 	}
 	var headers map[string][]byte
-	if pkg, ok := HeaderPackages[MinorOf(version)]; ok {
+	if pkg, ok := HeaderPackages[MinorOf(version)]; ok && arch == "amd64" {
 		if headers, err = debianHeaders(pkg, MinorOf(version)); err != nil {
 			return "", "", err
 		}
@@ -130,7 +142,7 @@ func Tarball(cacheDir, version string) (string, string, error) {
 	defer os.Remove(tmp.Name()) // no-op after a successful rename
 
 	h := sha256.New()
-	if err := writeTarball(io.MultiWriter(tmp, h), modDir, version, modVersion, headers); err != nil {
+	if err := writeTarball(io.MultiWriter(tmp, h), modDir, "linux-"+arch, version, modVersion, headers); err != nil {
 		tmp.Close()
 		return "", "", fmt.Errorf("pyfixture: building CPython %s tarball from %s: %w", version, modDir, err)
 	}
@@ -188,8 +200,10 @@ func releaseOf(modVersion string) string {
 	return "unknown"
 }
 
-func assetName(version, modVersion string) string {
-	return fmt.Sprintf("cpython-%s+%s-x86_64-unknown-linux-gnu-install_only.tar.gz", version, releaseOf(modVersion))
+// AssetName is the upstream name of the archive of CPython version, from
+// module version modVersion, for arch.
+func AssetName(version, modVersion, arch string) string {
+	return fmt.Sprintf("cpython-%s+%s-%s-unknown-linux-gnu-install_only.tar.gz", version, releaseOf(modVersion), machines[arch])
 }
 
 func mtimeOf(modVersion string) time.Time {
@@ -359,7 +373,7 @@ type source struct {
 	data  []byte // the content of a regular file held in memory, when dir is ""
 }
 
-func writeTarball(w io.Writer, modDir, version, modVersion string, headers map[string][]byte) error {
+func writeTarball(w io.Writer, modDir, platformDir, version, modVersion string, headers map[string][]byte) error {
 	minor := MinorOf(version)
 	pyDir := filepath.Join(modDir, "python", "internal", "data", platformDir)
 	pipDir := filepath.Join(modDir, "pip", "internal", "data")

@@ -3,6 +3,8 @@ package pyfixture
 import (
 	"archive/tar"
 	"compress/gzip"
+	"debug/elf"
+	"encoding/binary"
 	"io"
 	"os"
 	"os/exec"
@@ -42,7 +44,40 @@ func testPyfixture(t *testing.T, context spec.G, it spec.S) {
 		})
 	}
 
+	it("assembles the arm64 build, named for aarch64, with an aarch64 interpreter and without the host's headers", func() {
+		tarball, _, err := TarballFor(cacheDir(), "3.14.6", "arm64")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(filepath.Base(tarball)).To(MatchRegexp(`^cpython-3\.14\.6\+\d{8}-aarch64-unknown-linux-gnu-install_only\.tar\.gz$`))
+		f, err := os.Open(tarball)
+		Expect(err).NotTo(HaveOccurred())
+		defer f.Close()
+		zr, err := gzip.NewReader(f)
+		Expect(err).NotTo(HaveOccurred())
+		tr := tar.NewReader(zr)
+		var machine elf.Machine
+		for {
+			h, err := tr.Next()
+			if err == io.EOF {
+				break
+			}
+			Expect(err).NotTo(HaveOccurred())
+			Expect(h.Name).NotTo(HavePrefix("python/include/"))
+			if h.Name == "python/bin/python3.14" {
+				header := make([]byte, 20)
+				_, err := io.ReadFull(tr, header)
+				Expect(err).NotTo(HaveOccurred())
+				machine = elf.Machine(binary.LittleEndian.Uint16(header[18:]))
+			}
+		}
+		Expect(machine).To(Equal(elf.EM_AARCH64))
+	})
+
 	context("failure cases", func() {
+		it("names an architecture the module carries no build for", func() {
+			_, _, err := TarballFor(t.TempDir(), "3.14.6", "riscv64")
+			Expect(err).To(MatchError(ContainSubstring(`no CPython build for "riscv64"; the module carries amd64 and arm64`)))
+		})
+
 		it("names an unknown version and lists the known ones", func() {
 			_, _, err := Tarball(t.TempDir(), "3.12.4")
 			Expect(err).To(HaveOccurred())

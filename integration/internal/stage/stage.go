@@ -25,13 +25,15 @@ type Dependency struct {
 	// Vendor, if set, is a local archive copied into the staged buildpack's
 	// dependencies/<sha256>/ folder, as the offline package does.
 	Vendor string
+	// Arch of the entry; Options.Arch when empty.
+	Arch string
 }
 
 // Options says what to change while staging.
 type Options struct {
 	// Dependencies replaces cpython's [[metadata.dependencies]] when not nil.
 	Dependencies []Dependency
-	// Arch of the replacement entries.
+	// Arch of the replacement entries that name none.
 	Arch string
 }
 
@@ -102,8 +104,12 @@ func replaceDependencies(dir string, opts Options) error {
 	}
 	var entries []map[string]interface{}
 	for _, d := range opts.Dependencies {
+		arch := d.Arch
+		if arch == "" {
+			arch = opts.Arch
+		}
 		entries = append(entries, map[string]interface{}{
-			"id": "cpython", "name": "CPython", "version": d.Version, "arch": opts.Arch, "os": "linux",
+			"id": "cpython", "name": "CPython", "version": d.Version, "arch": arch, "os": "linux",
 			"uri": d.URI, "checksum": d.Checksum, "strip-components": 1, "stacks": []string{"*"},
 			// as the shipped entries have them, for the bill of materials
 			"licenses": []string{"PSF-2.0"}, "cpe": "cpe:2.3:a:python:python:" + d.Version + ":*:*:*:*:*:*:*",

@@ -66,6 +66,7 @@ func testStage(t *testing.T, context spec.G, it spec.S) {
 
 		_, err = stage.Stage(root, out, stage.Options{Arch: "amd64", Dependencies: []stage.Dependency{
 			{Version: "3.11.11", URI: "http://127.0.0.1:1/py.tgz", Checksum: sum, Vendor: archive},
+			{Version: "3.11.11", URI: "http://127.0.0.1:1/py-arm64.tgz", Checksum: sum, Arch: "arm64"},
 		}})
 		Expect(err).NotTo(HaveOccurred())
 
@@ -78,10 +79,13 @@ func testStage(t *testing.T, context spec.G, it spec.S) {
 		_, err = toml.DecodeFile(filepath.Join(out, "cpython", "buildpack.toml"), &config)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(config.Buildpack.ID).To(Equal("x/cpython"))
-		Expect(config.Metadata.Dependencies).To(HaveLen(1))
+		Expect(config.Metadata.Dependencies).To(HaveLen(2))
 		Expect(config.Metadata.Dependencies[0]).To(HaveKeyWithValue("version", "3.11.11"))
 		Expect(config.Metadata.Dependencies[0]).To(HaveKeyWithValue("arch", "amd64"))
 		Expect(config.Metadata.Dependencies[0]).To(HaveKeyWithValue("checksum", sum))
+		// an entry's own architecture wins over Options.Arch
+		Expect(config.Metadata.Dependencies[1]).To(HaveKeyWithValue("arch", "arm64"))
+		Expect(config.Metadata.Dependencies[1]).To(HaveKeyWithValue("uri", "http://127.0.0.1:1/py-arm64.tgz"))
 		Expect(filepath.Join(out, "cpython", "dependencies", sum[len("sha256:"):], "py.tgz")).To(BeARegularFile())
 	})
 
