@@ -196,7 +196,7 @@ build-backend = "poetry.core.masonry.api"
 		Expect(logs).NotTo(ContainSubstring(`Restoring data for "python-cnb/poetry:venv"`))
 	})
 
-	it("installs the dependencies of a Poetry project in non-package mode from PyPI, and refuses a stale poetry.lock", func() {
+	it("installs the dependencies of a Poetry project in non-package mode from PyPI, building a local package with setuptools from PyPI, and refuses a stale poetry.lock", func() {
 		poetry := pytool(t, "poetry")
 		image := imageName(t)
 		source := app(t, "managed", map[string]string{
@@ -204,28 +204,38 @@ build-backend = "poetry.core.masonry.api"
 name = "poetryapp"
 version = "1.0"
 requires-python = ">=3.10"
-dependencies = ["six"]
+dependencies = ["six", "greet"]
 
 [tool.poetry]
 package-mode = false
+
+[tool.poetry.dependencies]
+greet = { path = "libs/greet" }
 
 [[tool.poetry.source]]
 name = "index"
 url = %q
 priority = "primary"
 `, indexURL(t)),
+			// built by Poetry in an environment of its own, with setuptools
+			// that Poetry finds on PyPI
+			"libs/greet/pyproject.toml": "[project]\nname = \"greet\"\nversion = \"0.1\"\n\n" +
+				"[build-system]\nrequires = [\"setuptools>=61\"]\nbuild-backend = \"setuptools.build_meta\"\n",
+			"libs/greet/greet.py": "MESSAGE = \"built by setuptools\"\n",
 		})
 		inDir(t, source, nil, poetry, "lock", "--no-interaction")
 		poetryFromPyPI(t, source)
-		Expect(readFile(t, source, "poetry.lock")).NotTo(ContainSubstring("[package.source]"))
+		Expect(readFile(t, source, "poetry.lock")).NotTo(ContainSubstring(`type = "legacy"`))
 		logs := mustBuild(t, image, source, suite.buildpack)
 		Expect(logs).To(ContainSubstring("package-mode = false: Poetry installs the dependencies only, not the project"))
 		m := managedFacts(t, image)
-		Expect(names(m.Packages)).To(ContainElement("six"))
+		Expect(names(m.Packages)).To(ContainElements("six", "greet"))
 		Expect(names(m.Packages)).NotTo(ContainElement("poetryapp"))
+		Expect(m.Greet).NotTo(BeNil())
+		Expect(*m.Greet).To(Equal("built by setuptools"))
 		Expect(layerSHA(t, image, poetryID, "venv")).NotTo(BeEmpty())
 
-		Expect(writeFile(filepath.Join(source, "pyproject.toml"), strings.Replace(readFile(t, source, "pyproject.toml"), `["six"]`, `["six", "idna"]`, 1))).To(Succeed())
+		Expect(writeFile(filepath.Join(source, "pyproject.toml"), strings.Replace(readFile(t, source, "pyproject.toml"), `["six", "greet"]`, `["six", "greet", "idna"]`, 1))).To(Succeed())
 		logs, err := build(t, image, source, suite.buildpack)
 		Expect(err).To(HaveOccurred())
 		Expect(logs).To(ContainSubstring("poetry.lock is out of date: it does not match pyproject.toml"))
@@ -233,7 +243,7 @@ priority = "primary"
 		Expect(logs).To(ContainSubstring("run `poetry lock` and commit the updated poetry.lock"))
 	})
 
-	it("installs a Pipfile.lock without its dev packages, on the CPython the Pipfile asks for, and refuses a Pipfile without a lock", func() {
+	it("installs a Pipfile.lock without its dev packages, on the CPython the Pipfile asks for, also when an older Pipenv wrote it, and refuses a stale lock and a Pipfile without a lock", func() {
 		pipenv := pytool(t, "pipenv")
 		image := imageName(t)
 		minor := strings.Join(strings.Split(suite.versions[2], ".")[:2], ".")
@@ -244,7 +254,7 @@ verify_ssl = true
 name = "index"
 
 [packages]
-six = "*"
+Six = "*"
 
 [dev-packages]
 idna = "*"
@@ -257,15 +267,40 @@ python_version = %q
 		Expect(os.RemoveAll(filepath.Join(source, ".venv"))).To(Succeed())
 		logs := mustBuild(t, image, source, suite.buildpack)
 		Expect(logs).To(ContainSubstring(`Pipfile [requires]                   -> "` + minor + `"`))
-		Expect(logs).To(ContainSubstring("Running 'pipenv install --deploy'"))
+		Expect(logs).To(ContainSubstring("Running 'pipenv sync'"))
+		Expect(logs).NotTo(ContainSubstring("an older Pipenv wrote"))
 		m := managedFacts(t, image)
 		Expect(m.Version).To(HavePrefix(minor + "."))
 		Expect(names(m.Packages)).To(ContainElement("six"))
 		Expect(names(m.Packages)).NotTo(ContainElements("idna", "pipenv"))
 		Expect(m.Prefix).To(Equal("/layers/python-cnb_pipenv/venv"))
 
+		// A lock with the hash older Pipenv computed, from the package names as
+		// the Pipfile writes them ("Six"), as most existing locks have: it installs.
+		older := strings.TrimSpace(inDir(t, source, nil, pytool(t, "python"), "-I", "-c",
+			"from pipenv.vendor import plette; print(plette.Pipfile.load(open('Pipfile')).get_hash().value)"))
+		var lock map[string]interface{}
+		Expect(json.Unmarshal([]byte(readFile(t, source, "Pipfile.lock")), &lock)).To(Succeed())
+		hash := lock["_meta"].(map[string]interface{})["hash"].(map[string]interface{})
+		Expect(hash["sha256"]).NotTo(Equal(older)) // this Pipenv hashes "six"
+		hash["sha256"] = older
+		rewritten, err := json.Marshal(lock)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(writeFile(filepath.Join(source, "Pipfile.lock"), string(rewritten))).To(Succeed())
+		logs = mustBuild(t, image, source, suite.buildpack)
+		Expect(logs).To(ContainSubstring("Pipfile.lock matches the Pipfile as Pipenv hashed it before it compared package names in canonical form (a lock an older Pipenv wrote)"))
+		Expect(names(managedFacts(t, image).Packages)).To(ContainElement("six"))
+
+		// a Pipfile changed since the lock: refused before anything is installed
+		Expect(writeFile(filepath.Join(source, "Pipfile"), strings.Replace(readFile(t, source, "Pipfile"), `Six = "*"`, "Six = \"*\"\nidna = \"*\"", 1))).To(Succeed())
+		logs, err = build(t, imageName(t), source, suite.buildpack)
+		Expect(err).To(HaveOccurred())
+		Expect(logs).To(ContainSubstring("Pipfile.lock is out of date: it does not match the Pipfile"))
+		Expect(logs).To(ContainSubstring("run `pipenv lock` and commit the updated Pipfile.lock"))
+		Expect(logs).NotTo(ContainSubstring("six-"))
+
 		Expect(os.Remove(filepath.Join(source, "Pipfile.lock"))).To(Succeed())
-		logs, err := build(t, imageName(t), source, suite.buildpack)
+		logs, err = build(t, imageName(t), source, suite.buildpack)
 		Expect(err).To(HaveOccurred())
 		Expect(logs).To(ContainSubstring("Pipenv installs the dependencies (Pipfile), but the app has no Pipfile.lock"))
 		Expect(logs).To(ContainSubstring("run `pipenv lock` and commit Pipfile.lock with the app"))

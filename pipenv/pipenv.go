@@ -1,11 +1,12 @@
 // Package pipenv is the Pipenv sub-buildpack: it installs the packages a
-// Pipfile.lock pins into the app's environment with `pipenv install
-// --deploy` (see package environment, which makes and reuses the
-// environment). Pipenv itself is a build-only tool, installed with the
-// build's own pip.
+// Pipfile.lock pins into the app's environment with `pipenv sync`, after
+// checking that the lock matches the Pipfile as `pipenv install --deploy`
+// does (see package environment, which makes and reuses the environment).
+// Pipenv itself is a build-only tool, installed with the build's own pip.
 package pipenv
 
 import (
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -28,6 +29,12 @@ const (
 	LockFile = "Pipfile.lock"
 )
 
+// pipenvSync runs Pipenv's CLI after checking Pipfile.lock against the
+// Pipfile, accepting the hash older Pipenv wrote too (see pipenv_sync.py).
+//
+//go:embed pipenv_sync.py
+var pipenvSync string
+
 // locked is what Pipenv shares with the other lock-based managers. The
 // Pipenv settings each run gets from the buildpack are not inputs, as they
 // are overridden.
@@ -48,11 +55,14 @@ func Detect() packit.DetectFunc {
 	return environment.Detect(Manager)
 }
 
-// Recipe says how Pipenv makes the app's environment: `pipenv install
-// --deploy` with the environment as VIRTUAL_ENV, which installs the default
-// packages of Pipfile.lock and refuses a lock that no longer matches the
-// Pipfile. A Pipfile without a lock is refused: locking at build would make
-// each build resolve anew. Its inputs are the Pipfile, the lock, the local
+// Recipe says how Pipenv makes the app's environment: `pipenv sync` with
+// the environment as VIRTUAL_ENV, which installs the default packages of
+// Pipfile.lock, after pipenv_sync.py refused a lock that no longer matches
+// the Pipfile (as `pipenv install --deploy` does, but also accepting the
+// Pipfile's hash as Pipenv computed it before it put package names in
+// canonical form, so that locks older Pipenv wrote install). A Pipfile
+// without a lock is refused: locking at build would make each build resolve
+// anew. Its inputs are the Pipfile, the lock, the local
 // packages the lock names, every PIPENV_ setting, and the pip settings
 // (Pipenv installs with pip) with the files they name.
 func Recipe(app environment.App) (environment.Recipe, error) {
@@ -75,9 +85,10 @@ func Recipe(app environment.App) (environment.Recipe, error) {
 	if groups := environment.Groups(); len(groups) > 0 {
 		r.Notes = append(r.Notes, environment.GroupsEnv+" is not used with Pipenv: it installs the default packages of "+LockFile)
 	}
-	tool := environment.PipTool(Name, Version, Name, pipSettings.Env())
-	r.Tools = []environment.Tool{tool}
-	args := []string{"install", "--deploy"}
+	// the tool's executable is the python of Pipenv's own environment, which
+	// runs Pipenv with pipenvSync
+	r.Tools = []environment.Tool{environment.PipTool(Name, Version, "python", pipSettings.Env())}
+	args := []string{"sync"}
 	r.Steps = []environment.Step{{
 		Name: "installing the locked packages with Pipenv",
 		Command: func(c environment.Context) environment.Command {
@@ -91,13 +102,14 @@ func Recipe(app environment.App) (environment.Recipe, error) {
 				"PIP_CACHE_DIR=" + filepath.Join(c.Cache, "pip"),
 				"PIP_NO_COMPILE=1",
 			}, pipSettings.Env()...)
+			// isolated (-I): the app's files, where it runs, are not importable
 			return environment.Command{
-				Args:    append([]string{c.Tools[Name]}, args...),
+				Args:    append([]string{c.Tools[Name], "-I", "-c", pipenvSync}, args...),
 				Env:     env,
 				Display: "pipenv " + strings.Join(args, " "),
 			}
 		},
-		Failure: locked.Failure("Pipenv could not install the locked packages (pipenv install --deploy)",
+		Failure: locked.Failure("Pipenv could not install the locked packages (pipenv sync)",
 			"fix what Pipenv reports above: a package that does not build, or an index in the Pipfile's [[source]] the build cannot reach"),
 	}}
 	return r, nil

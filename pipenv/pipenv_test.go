@@ -49,22 +49,27 @@ func testPipenv(t *testing.T, context spec.G, it spec.S) {
 			os.Unsetenv(name)
 		}
 		app = environment.App{Dir: t.TempDir(), PlatformDir: t.TempDir(), Choice: environment.Choice{Manager: "pipenv", Because: "Pipfile.lock"}}
-		ctx = environment.Context{Venv: "/layers/venv", App: app.Dir, Cache: "/layers/pipenv-cache", Tools: map[string]string{"pipenv": "/layers/pipenv/venv/bin/pipenv"}}
+		ctx = environment.Context{Venv: "/layers/venv", App: app.Dir, Cache: "/layers/pipenv-cache", Tools: map[string]string{"pipenv": "/layers/pipenv/venv/bin/python"}}
 		Expect(writeFile(app.Dir, "Pipfile", "[packages]\nsix = '*'\n")).To(Succeed())
 		Expect(writeFile(app.Dir, "Pipfile.lock", lock)).To(Succeed())
 		Expect(writeFile(app.Dir, "libs/greet/setup.py", "")).To(Succeed())
 	})
 
-	it("runs pipenv install --deploy into the environment, with a pinned Pipenv installed by pip", func() {
+	it("runs pipenv sync into the environment, after the lock check, with a pinned Pipenv installed by pip", func() {
 		r := recipe()
 		Expect(r.EveryBuild).To(BeFalse())
 		Expect(r.Tools[0].Name).To(Equal("pipenv"))
 		Expect(r.Tools[0].Version).To(Equal(pipenv.Version))
 		command := r.Steps[0].Command(ctx)
-		Expect(command.Args).To(Equal([]string{"/layers/pipenv/venv/bin/pipenv", "install", "--deploy"}))
+		// Pipenv's own python runs the check, then Pipenv, isolated from the app's files
+		Expect(command.Args).To(HaveLen(5))
+		Expect(command.Args[:3]).To(Equal([]string{"/layers/pipenv/venv/bin/python", "-I", "-c"}))
+		Expect(command.Args[3]).To(ContainSubstring("pipfile_hash(pipfile, canonical=False)"))
+		Expect(command.Args[4]).To(Equal("sync"))
+		Expect(r.Tools[0].Executable("/layers/pipenv")).To(Equal("/layers/pipenv/venv/bin/python"))
 		Expect(command.Env).To(ContainElements("VIRTUAL_ENV=/layers/venv", "PIPENV_PIPFILE="+filepath.Join(app.Dir, "Pipfile"),
 			"PIPENV_VERBOSITY=-1", "PIPENV_CACHE_DIR=/layers/pipenv-cache/pipenv", "PIP_NO_COMPILE=1"))
-		Expect(command.Shown()).To(Equal("pipenv install --deploy"))
+		Expect(command.Shown()).To(Equal("pipenv sync"))
 		m, err := r.Inputs.Map()
 		Expect(err).NotTo(HaveOccurred())
 		Expect(m).To(HaveKey("file:Pipfile"))
@@ -100,7 +105,7 @@ func testPipenv(t *testing.T, context spec.G, it spec.S) {
 		})
 
 		it("says a stale lock is stale, with Pipenv's words and the fix", func() {
-			err := recipe().Steps[0].Failure("Your Pipfile.lock (563222) is out of date. Expected: (df46b7).\nERROR:: Aborting deploy\n", os.ErrInvalid)
+			err := recipe().Steps[0].Failure("Pipfile.lock (563222) is out of date: it does not match the Pipfile (df46b7). Run `pipenv lock` and commit Pipfile.lock.\n", os.ErrInvalid)
 			Expect(err).To(MatchError(ContainSubstring("Pipfile.lock is out of date: it does not match the Pipfile")))
 			Expect(err).To(MatchError(ContainSubstring("run `pipenv lock` and commit the updated Pipfile.lock")))
 			err = recipe().Steps[0].Failure("boom\n", os.ErrInvalid)
