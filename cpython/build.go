@@ -79,7 +79,8 @@ func Build(installer DependencyInstaller, compiler bytecode.Compiling, checks []
 		if err != nil {
 			return packit.BuildResult{}, err
 		}
-		logSelection(logger, selection, requests, clock.Now())
+		selection, why := PreferLockedWheels(selection, deps, requests.List, context.WorkingDir, arch)
+		logSelection(logger, selection, requests, why, clock.Now())
 		dependency := selection.Dependency
 
 		layer, err := context.Layers.Get(LayerName)
@@ -356,7 +357,7 @@ func compileStdlib(compiler bytecode.Compiling, layerPath, pipPath string, clock
 	logger.Break()
 }
 
-func logSelection(logger scribe.Emitter, selection Selection, requests Requests, now time.Time) {
+func logSelection(logger scribe.Emitter, selection Selection, requests Requests, why string, now time.Time) {
 	if len(requests.List) > 0 {
 		logger.Subprocess("Version sources, highest precedence first:")
 		for _, r := range requests.List {
@@ -372,6 +373,9 @@ func logSelection(logger scribe.Emitter, selection Selection, requests Requests,
 			selection.Dependency.Version, DefaultSource, VersionEnv)
 	} else {
 		logger.Subprocess("Selected CPython %s (from %s: %q)", selection.Dependency.Version, request.Source, request.Constraint.String())
+	}
+	if why != "" {
+		logger.Subprocess("%s", why)
 	}
 	for _, r := range selection.Overruled {
 		logger.Subprocess("Warning: %s asks for %q, but %s takes precedence", r.Source, r.Constraint.String(), request.Source)

@@ -27,6 +27,9 @@ const (
 	Pipfile       = "Pipfile"
 	PipfileLock   = "Pipfile.lock"
 	PyprojectToml = "pyproject.toml"
+	// PoetryPythonSource names the python constraint of Poetry's
+	// [tool.poetry.dependencies] as a version source.
+	PoetryPythonSource = PyprojectToml + " [tool.poetry.dependencies] python"
 
 	// PipfileSource names the Pipfile's [requires] as a version source.
 	PipfileSource = "Pipfile [requires]"

@@ -65,19 +65,24 @@ func Select(deps []postal.Dependency, requests []Request) (Selection, error) {
 		if !winner.Constraint.Check(mustVersion(d.Version)) {
 			continue
 		}
-		s := Selection{Dependency: d, Request: winner}
-		for _, r := range requests[1:] {
-			if !r.Constraint.Check(mustVersion(d.Version)) {
-				s.Overruled = append(s.Overruled, r)
-			}
-		}
-		return s, nil
+		return Selection{Dependency: d, Request: winner, Overruled: overruled(d, requests[1:])}, nil
 	}
 	return Selection{}, &errs.UserError{
 		Title:  fmt.Sprintf("%s asks for Python %s, which this buildpack does not provide", winner.Source, winner.Constraint),
 		Detail: "Supported versions: " + strings.Join(versions(deps), ", "),
 		Remedy: remedyFor(winner.Source, deps),
 	}
+}
+
+// overruled lists the requests d does not satisfy.
+func overruled(d postal.Dependency, requests []Request) []Request {
+	var out []Request
+	for _, r := range requests {
+		if !r.Constraint.Check(mustVersion(d.Version)) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func remedyFor(source string, deps []postal.Dependency) string {
@@ -89,6 +94,8 @@ func remedyFor(source string, deps []postal.Dependency) string {
 		return fmt.Sprintf("write a supported version in .python-version, for example %s", minor)
 	case PyprojectToml + " requires-python":
 		return fmt.Sprintf("widen requires-python in pyproject.toml to include a supported version, for example >=%s", minor)
+	case PoetryPythonSource:
+		return fmt.Sprintf("widen python under [tool.poetry.dependencies] in pyproject.toml to include a supported version, for example ^%s", minor)
 	case VersionEnv, OryxVersionEnv:
 		return fmt.Sprintf("set %s to a supported version, for example %s", source, minor)
 	}

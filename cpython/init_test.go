@@ -20,6 +20,7 @@ func TestUnitCPython(t *testing.T) {
 	suite("Trim", testTrim)
 	suite("Pip", testPip)
 	suite("Sysconfig", testSysconfig)
+	suite("Wheels", testWheels)
 	suite.Run(t)
 }
 

@@ -48,6 +48,7 @@ var fileSources = []source{
 	{PythonVersion, readPythonVersion, "write .python-version as 3.13 (or 3.13.1, or a specifier such as >=3.11)"},
 	{PipfileSource, readPipfile, `write python_version = "3.13" under [requires] in the Pipfile`},
 	{PyprojectToml + " requires-python", readRequiresPython, `write requires-python as a PEP 440 specifier, such as ">=3.11"`},
+	{PoetryPythonSource, readPoetryPython, `write python under [tool.poetry.dependencies] as a Poetry constraint, such as "^3.11"`},
 }
 
 // ReadRequests returns every version request the app makes, highest
@@ -241,26 +242,55 @@ func firstOf(values ...string) string {
 	return ""
 }
 
-// readRequiresPython reads requires-python from pyproject.toml's [project].
-func readRequiresPython(dir string) (string, error) {
+// pyprojectVersions is what pyproject.toml says of the Python version.
+type pyprojectVersions struct {
+	Project struct {
+		RequiresPython string `toml:"requires-python"`
+	} `toml:"project"`
+	Tool struct {
+		Poetry struct {
+			Dependencies struct {
+				Python string `toml:"python"`
+			} `toml:"dependencies"`
+		} `toml:"poetry"`
+	} `toml:"tool"`
+}
+
+// readPyproject reads pyproject.toml's version fields (none when there is
+// no pyproject.toml).
+func readPyproject(dir string) (pyprojectVersions, error) {
+	var pyproject pyprojectVersions
 	content, ok, err := readOptional(dir, PyprojectToml)
 	if err != nil || !ok {
-		return "", err
-	}
-	var pyproject struct {
-		Project struct {
-			RequiresPython string `toml:"requires-python"`
-		} `toml:"project"`
+		return pyproject, err
 	}
 	if _, err := toml.Decode(content, &pyproject); err != nil {
-		return "", &errs.UserError{
+		return pyproject, &errs.UserError{
 			Title:  "pyproject.toml is not valid TOML",
 			Detail: err.Error(),
 			Remedy: "fix the syntax error in pyproject.toml",
 			Err:    err,
 		}
 	}
-	return strings.TrimSpace(pyproject.Project.RequiresPython), nil
+	return pyproject, nil
+}
+
+// readRequiresPython reads requires-python from pyproject.toml's [project].
+func readRequiresPython(dir string) (string, error) {
+	pyproject, err := readPyproject(dir)
+	return strings.TrimSpace(pyproject.Project.RequiresPython), err
+}
+
+// readPoetryPython reads the python constraint of Poetry's
+// [tool.poetry.dependencies] ("^3.11"); "*" asks for no version. A
+// pyproject.toml that is not TOML was reported by readRequiresPython,
+// which comes first.
+func readPoetryPython(dir string) (string, error) {
+	pyproject, err := readPyproject(dir)
+	if python := strings.TrimSpace(pyproject.Tool.Poetry.Dependencies.Python); err == nil && python != "*" {
+		return python, nil
+	}
+	return "", nil
 }
 
 // readOptional reads a file of the app as text (a byte order mark, UTF-16

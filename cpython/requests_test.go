@@ -166,6 +166,15 @@ func testRequests(t *testing.T, context spec.G, it spec.S) {
 			Expect(writeFile(workingDir, "pyproject.toml", "[tool.poetry]\nname = \"app\"\n")).To(Succeed())
 			Expect(read()).To(BeEmpty())
 		})
+
+		it("reads Poetry's python constraint after requires-python, and takes * as no request", func() {
+			Expect(writeFile(workingDir, "pyproject.toml", "[tool.poetry.dependencies]\npython = \"^3.10\"\nflask = \"*\"\n")).To(Succeed())
+			Expect(read()).To(Equal([]string{"pyproject.toml [tool.poetry.dependencies] python: ^3.10"}))
+			Expect(writeFile(workingDir, "pyproject.toml", "[project]\nrequires-python = \">=3.11\"\n[tool.poetry.dependencies]\npython = \"~3.12\"\n")).To(Succeed())
+			Expect(read()).To(Equal([]string{"pyproject.toml requires-python: >=3.11", "pyproject.toml [tool.poetry.dependencies] python: ~3.12"}))
+			Expect(writeFile(workingDir, "pyproject.toml", "[tool.poetry.dependencies]\npython = \"*\"\n")).To(Succeed())
+			Expect(read()).To(BeEmpty())
+		})
 	})
 
 	context("Pipfile", func() {

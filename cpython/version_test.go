@@ -167,6 +167,24 @@ func testVersion(t *testing.T, context spec.G, it spec.S) {
 			}))
 		})
 
+		it("reads Poetry's caret, tilde, space-separated clauses and alternatives", func() {
+			Expect(check("^3.10", "3.9.18", "3.10.0", "3.14.6", "4.0.0")).To(Equal(map[string]bool{
+				"3.9.18": false, "3.10.0": true, "3.14.6": true, "4.0.0": false,
+			}))
+			Expect(check("~3.11", "3.10.9", "3.11.0", "3.11.11", "3.12.0")).To(Equal(map[string]bool{
+				"3.10.9": false, "3.11.0": true, "3.11.11": true, "3.12.0": false,
+			}))
+			Expect(check("~3.11.4", "3.11.3", "3.11.4", "3.12.0")).To(Equal(map[string]bool{
+				"3.11.3": false, "3.11.4": true, "3.12.0": false,
+			}))
+			Expect(check(">=3.9 <3.13", "3.8.9", "3.12.9", "3.13.0")).To(Equal(map[string]bool{
+				"3.8.9": false, "3.12.9": true, "3.13.0": false,
+			}))
+			Expect(check("~3.10 || ^3.13", "3.10.4", "3.11.4", "3.13.1")).To(Equal(map[string]bool{
+				"3.10.4": true, "3.11.4": false, "3.13.1": true,
+			}))
+		})
+
 		it("accepts a leading v", func() {
 			Expect(check("v3.11", "3.11.8", "3.12.0")).To(Equal(map[string]bool{
 				"3.11.8": true, "3.12.0": false,
@@ -212,6 +230,10 @@ func testVersion(t *testing.T, context spec.G, it spec.S) {
 
 			it("refuses an empty clause in a list", func() {
 				_, err := cpython.ParseConstraint(">=3.10,")
+				Expect(err).To(MatchError(`"" is not a version or version specifier`))
+				_, err = cpython.ParseConstraint(">=3.10,,<3.13")
+				Expect(err).To(MatchError(`"" is not a version or version specifier`))
+				_, err = cpython.ParseConstraint("^3.10 ||")
 				Expect(err).To(MatchError(`"" is not a version or version specifier`))
 			})
 		})

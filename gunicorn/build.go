@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -228,6 +229,7 @@ func provideServers(context packit.BuildContext, start Start, app appPackages, p
 	}
 	metadata := ServersLayerMetadata{Python: cached.Python, AppPackages: cached.AppPackages, Format: LayerFormat}
 	var missing []Server
+	var requirements []string
 	if app.known {
 		metadata.AppPackages = plan.KeyOf("packages", app.list...)
 		for _, name := range start.Servers {
@@ -236,23 +238,29 @@ func provideServers(context packit.BuildContext, start Start, app appPackages, p
 			}
 		}
 		missing = missingServers(start, app)
+		for _, server := range missing {
+			requirement := server.RequirementWith(strings.Join(app.list, " "))
+			if requirement != server.Requirement() {
+				logger.Subprocess("Installing %s rather than %s, which needs newer versions of what the app's dependencies hold (%s)",
+					requirement, server.Version, needs(server))
+			}
+			requirements = append(requirements, requirement)
+		}
 	} else {
 		// Without Python at build, the cpython layer was kept for launch
 		// only, which it is only when CPython and this buildpack's build
-		// key did not change: the app's environment is the same.
+		// key did not change: the app's environment is the same, and so
+		// are the servers it lacks.
 		for _, requirement := range strings.Fields(cached.Servers) {
 			name, _, _ := strings.Cut(requirement, "==")
 			if server, ok := ServerNamed(name); ok && contains(start.Servers, name) {
 				missing = append(missing, server)
+				requirements = append(requirements, requirement)
 			}
 		}
 	}
 	if len(missing) == 0 {
 		return nil, nil
-	}
-	var requirements []string
-	for _, server := range missing {
-		requirements = append(requirements, server.Requirement())
 	}
 	metadata.Servers = strings.Join(requirements, " ")
 	if probe != nil {
@@ -308,6 +316,16 @@ func provideServers(context packit.BuildContext, start Start, app appPackages, p
 	}
 	logger.EnvironmentVariables(layer)
 	return &layer, nil
+}
+
+// needs lists what server.Version needs, for the log.
+func needs(server Server) string {
+	var list []string
+	for name, floor := range server.Needs {
+		list = append(list, name+" "+floor)
+	}
+	sort.Strings(list)
+	return strings.Join(list, ", ")
 }
 
 // missingServers are the servers the processes run that the app's packages

@@ -161,8 +161,10 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 			result, err := build(ctx)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(installer.installs).To(HaveLen(1))
-			Expect(installer.installs[0].requirements).To(Equal([]string{"gunicorn==27.0.1", "uvicorn-worker==0.4.0"}))
+			// uvicorn-worker 0.4.0 needs uvicorn 0.36: the app's 0.30.0 gets 0.3.0
+			Expect(installer.installs[0].requirements).To(Equal([]string{"gunicorn==27.0.1", "uvicorn-worker==0.3.0"}))
 			Expect(installer.installs[0].packages).To(Equal([]string{"starlette==0.46.0", "uvicorn==0.30.0"}))
+			Expect(buffer.String()).To(ContainSubstring("Installing uvicorn-worker==0.3.0 rather than 0.4.0, which needs newer versions of what the app's dependencies hold (gunicorn 21.0.0, uvicorn 0.36.0)"))
 			Expect(buffer.String()).To(ContainSubstring("Providing the servers the processes run: gunicorn, uvicorn, uvicorn-worker"))
 			Expect(buffer.String()).To(ContainSubstring("Using uvicorn 0.30.0 from the app's dependencies"))
 

@@ -17,6 +17,11 @@ type Server struct {
 	// Module is what `python -m` runs; Command is the command it provides,
 	// "" for none.
 	Module, Command string
+	// Older is the version installed instead when the app's dependencies
+	// hold a version older than Needs gives of a distribution Version
+	// requires (uvicorn-worker 0.4.0 requires uvicorn 0.36).
+	Older string
+	Needs map[string]string
 }
 
 // Servers are the servers a command may name, in the order they are
@@ -25,7 +30,8 @@ type Server struct {
 var Servers = []Server{
 	{Distribution: "gunicorn", Version: "27.0.1", Module: "gunicorn", Command: "gunicorn"},
 	{Distribution: "uvicorn", Version: "0.54.0", Module: "uvicorn", Command: "uvicorn"},
-	{Distribution: "uvicorn-worker", Version: "0.4.0", Module: "uvicorn_worker"},
+	{Distribution: "uvicorn-worker", Version: "0.4.0", Module: "uvicorn_worker",
+		Older: "0.3.0", Needs: map[string]string{"uvicorn": "0.36.0", "gunicorn": "21.0.0"}},
 	{Distribution: "hypercorn", Version: "0.18.0", Module: "hypercorn", Command: "hypercorn"},
 	{Distribution: "daphne", Version: "4.2.3", Module: "daphne", Command: "daphne"},
 }
@@ -43,6 +49,54 @@ func ServerNamed(name string) (Server, bool) {
 // Requirement is the server's pinned requirement, name==version.
 func (s Server) Requirement() string {
 	return s.Distribution + "==" + s.Version
+}
+
+// RequirementWith is Requirement, with the Older version when packages
+// (the app's, as name==version) hold a distribution older than Needs.
+func (s Server) RequirementWith(packages string) string {
+	for name, floor := range s.Needs {
+		if version := PackageVersion(packages, name); version != "" && releaseBefore(version, floor) {
+			return s.Distribution + "==" + s.Older
+		}
+	}
+	return s.Requirement()
+}
+
+// releaseBefore compares the release numbers of two versions ("0.24.0.post1"
+// is 0.24.0).
+func releaseBefore(version, floor string) bool {
+	release := func(v string) []int {
+		var parts []int
+		for _, field := range strings.Split(v, ".") {
+			n := 0
+			digits := 0
+			for _, r := range field {
+				if r < '0' || r > '9' {
+					break
+				}
+				n, digits = n*10+int(r-'0'), digits+1
+			}
+			if digits == 0 {
+				break
+			}
+			parts = append(parts, n)
+		}
+		return parts
+	}
+	a, b := release(version), release(floor)
+	for i := 0; i < max(len(a), len(b)); i++ {
+		var x, y int
+		if i < len(a) {
+			x = a[i]
+		}
+		if i < len(b) {
+			y = b[i]
+		}
+		if x != y {
+			return x < y
+		}
+	}
+	return false
 }
 
 // CommandUse is what a process's command runs, as far as reading it tells.

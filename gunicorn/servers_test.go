@@ -38,6 +38,24 @@ func testServers(t *testing.T, context spec.G, it spec.S) {
 		Expect(ok).To(BeFalse())
 	})
 
+	it("pins an older uvicorn-worker when the app's uvicorn or gunicorn is older than the newest needs", func() {
+		worker, ok := gunicorn.ServerNamed("uvicorn-worker")
+		Expect(ok).To(BeTrue())
+		for packages, want := range map[string]string{
+			"":                                  "uvicorn-worker==0.4.0",
+			"uvicorn==0.36.0 gunicorn==23.0.0":  "uvicorn-worker==0.4.0",
+			"uvicorn==0.40.1":                   "uvicorn-worker==0.4.0",
+			"uvicorn==0.24.0.post1":             "uvicorn-worker==0.3.0",
+			"uvicorn==0.35.9 gunicorn==23.0.0":  "uvicorn-worker==0.3.0",
+			"uvicorn==0.38.0 gunicorn==20.1.0":  "uvicorn-worker==0.3.0",
+			"uvicorn-worker==0.1.0 six==0.24.0": "uvicorn-worker==0.4.0",
+		} {
+			Expect(worker.RequirementWith(packages)).To(Equal(want), packages)
+		}
+		gunicornServer, _ := gunicorn.ServerNamed("gunicorn")
+		Expect(gunicornServer.RequirementWith("uvicorn==0.1.0")).To(Equal(gunicornServer.Requirement()))
+	})
+
 	context("the servers a command runs", func() {
 		for command, want := range map[string][]string{
 			"gunicorn app:app": {"gunicorn"},

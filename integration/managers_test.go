@@ -124,15 +124,17 @@ packages = ["uvapp"]
 		Expect(logs).To(ContainSubstring("run `uv lock` and commit the updated uv.lock"))
 	})
 
-	it("installs a uv project that is not a package with a group asked for, when BP_PYTHON_PACKAGE_MANAGER chooses uv over requirements.txt", func() {
+	it("installs a uv project that is not a package with a group asked for, when BP_PYTHON_PACKAGE_MANAGER chooses uv over requirements.txt, on the newest CPython its locked wheels support", func() {
 		uv := pytool(t, "uv")
 		image := imageName(t)
 		source := app(t, "managed", map[string]string{
+			// MarkupSafe 2.1.5 has wheels for CPython 3.7 to 3.12 only (and the
+			// suite's 3.12 cannot be downloaded)
 			"pyproject.toml": `[project]
 name = "uvapp"
 version = "1.0"
-requires-python = ">=3.10"
-dependencies = ["six"]
+requires-python = ">=3.10,!=3.12.*"
+dependencies = ["six", "markupsafe==2.1.5"]
 
 [dependency-groups]
 dev = ["idna"]
@@ -145,8 +147,12 @@ web = ["packaging"]
 			"--env", "BP_PYTHON_PACKAGE_MANAGER=uv", "--env", "BP_PYTHON_INSTALL_GROUPS=web")
 		Expect(logs).To(ContainSubstring("Warning: the app also has requirements.txt, which this build ignores: uv installs the dependencies (from BP_PYTHON_PACKAGE_MANAGER=uv)"))
 		Expect(logs).To(ContainSubstring("Running 'uv sync --locked --no-default-groups --no-editable --no-install-project --group web'"))
+		Expect(logs).To(ContainSubstring(`Selected CPython 3.11.11 (from pyproject.toml requires-python: ">=3.10,!=3.12.*")`))
+		Expect(logs).To(ContainSubstring("uv.lock pins markupsafe 2.1.5 with no wheel for CPython 3.14 or 3.13, which would be built from source there: " +
+			"CPython 3.11 is the newest for which every package it pins has a wheel"))
 		m := managedFacts(t, image)
-		Expect(names(m.Packages)).To(ContainElements("six", "packaging"))
+		Expect(m.Version).To(Equal("3.11.11"))
+		Expect(names(m.Packages)).To(ContainElements("six", "packaging", "markupsafe"))
 		Expect(names(m.Packages)).NotTo(ContainElements("idna", "flask", "uvapp"))
 	})
 
