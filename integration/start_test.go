@@ -72,14 +72,15 @@ func testStart(t *testing.T, context spec.G, it spec.S) {
 		Expect(logs).To(ContainSubstring("correct main.py: the app's process imports it when the container starts"))
 	})
 
-	it("serves FastAPI in app.py with the app's own uvicorn, and as WSGI with DISABLE_FASTAPI_DETECTION=true", func() {
+	it("serves FastAPI in app.py with the app's own uvicorn, older than uvicorn-worker 0.4.0 needs, and as WSGI with DISABLE_FASTAPI_DETECTION=true", func() {
 		image := imageName(t)
-		source := app(t, "fastapi", map[string]string{"requirements.txt": "fastapi\nuvicorn\n"})
+		source := app(t, "fastapi", map[string]string{"requirements.txt": "fastapi\nuvicorn==0.30.6\n"})
 		Expect(os.Rename(filepath.Join(source, "main.py"), filepath.Join(source, "app.py"))).To(Succeed())
 		logs := mustBuild(t, image, source, suite.buildpack)
 		Expect(logs).To(ContainSubstring("Found app.py, defining the app object app (ASGI: made by FastAPI(…))"))
-		Expect(logs).To(MatchRegexp(`Using uvicorn [0-9.]+ from the app's dependencies`))
-		Expect(logs).To(ContainSubstring("Installing gunicorn==27.0.1, uvicorn-worker==0.4.0: the app's dependencies do not provide them"))
+		Expect(logs).To(ContainSubstring("Using uvicorn 0.30.6 from the app's dependencies"))
+		Expect(logs).To(ContainSubstring("Installing uvicorn-worker==0.3.0 rather than 0.4.0, which needs newer versions of what the app's dependencies hold (gunicorn 21.0.0, uvicorn 0.36.0)"))
+		Expect(logs).To(ContainSubstring("Installing gunicorn==27.0.1, uvicorn-worker==0.3.0: the app's dependencies do not provide them"))
 		f := facts(t, serve(t, image))
 		Expect(f["asgi"]).To(BeTrue())
 		Expect(f["uvicorn_file"]).To(HavePrefix("/layers/python-cnb_pip/venv/"))
