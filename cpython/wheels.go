@@ -1,22 +1,16 @@
 package cpython
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
-	"net/url"
-	"path"
+	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 
-	"github.com/BurntSushi/toml"
 	"github.com/paketo-buildpacks/packit/v2/postal"
+	"github.com/python-cnb/buildpack/internal/lockfile"
 )
-
-// LockFiles are the lock files whose wheel lists PreferLockedWheels reads.
-var LockFiles = []string{"uv.lock", "poetry.lock"}
 
 // LockedPackage is a package a lock file pins, with the file names of the
 // wheels it lists for it.
@@ -26,46 +20,26 @@ type LockedPackage struct {
 }
 
 // ReadLockedPackages reads the packages of the app's first lock file of
-// LockFiles: its name and packages, or "" when there is none. A lock file
-// that cannot be read is left to the package manager, which reports it.
+// lockfile.Names: its name and packages, or "" when there is none. A lock
+// file that cannot be read is left to the package manager, which reports
+// it.
 func ReadLockedPackages(dir string) (string, []LockedPackage) {
-	for _, name := range LockFiles {
-		var lock struct {
-			Package []struct {
-				Name    string `toml:"name"`
-				Version string `toml:"version"`
-				// uv.lock
-				Wheels []struct {
-					URL      string `toml:"url"`
-					Path     string `toml:"path"`
-					Filename string `toml:"filename"`
-				} `toml:"wheels"`
-				// poetry.lock
-				Files []struct {
-					File string `toml:"file"`
-				} `toml:"files"`
-			} `toml:"package"`
-		}
-		if _, err := toml.DecodeFile(filepath.Join(dir, name), &lock); errors.Is(err, fs.ErrNotExist) {
+	for _, name := range lockfile.Names {
+		lockPath := filepath.Join(dir, name)
+		if _, err := os.Stat(lockPath); err != nil {
 			continue
-		} else if err != nil {
+		}
+		locked, err := lockfile.Read(lockPath)
+		if err != nil {
 			return "", nil
 		}
 		var packages []LockedPackage
-		for _, p := range lock.Package {
+		for _, p := range locked {
 			pkg := LockedPackage{Name: p.Name, Version: p.Version}
-			for _, w := range p.Wheels {
-				file := w.Filename
-				if file == "" {
-					file = w.URL + w.Path
-				}
-				if u, err := url.Parse(file); err == nil {
-					file = u.Path
-				}
-				pkg.Wheels = append(pkg.Wheels, path.Base(file))
-			}
 			for _, f := range p.Files {
-				pkg.Wheels = append(pkg.Wheels, f.File)
+				if strings.HasSuffix(f.Name, ".whl") {
+					pkg.Wheels = append(pkg.Wheels, f.Name)
+				}
 			}
 			packages = append(packages, pkg)
 		}
@@ -74,23 +48,9 @@ func ReadLockedPackages(dir string) (string, []LockedPackage) {
 	return "", nil
 }
 
-// machines are the wheel platform names of the architectures.
-var machines = map[string]string{"amd64": "x86_64", "arm64": "aarch64"}
-
-// wheelTags are the interpreter, ABI and platform tags of a wheel file
-// name, each a set ("cp312.cp313"), or ok false for another file.
-func wheelTags(file string) (python, abi, platform []string, ok bool) {
-	name, found := strings.CutSuffix(file, ".whl")
-	if !found {
-		return nil, nil, nil, false
-	}
-	parts := strings.Split(name, "-")
-	if len(parts) < 5 {
-		return nil, nil, nil, false
-	}
-	n := len(parts)
-	return strings.Split(parts[n-3], "."), strings.Split(parts[n-2], "."), strings.Split(parts[n-1], "."), true
-}
+// Machines are the machine names of the architectures, as wheel platform
+// tags and python-build-standalone's archive names write them.
+var Machines = map[string]string{"amd64": "x86_64", "arm64": "aarch64"}
 
 // cpMinor reads a CPython tag ("cp312") as its minor version (12).
 func cpMinor(tag string) (int, bool) {
@@ -123,13 +83,13 @@ func (w wheel) fits(minor int) bool {
 // parseWheel reads a wheel file name for arch: ok false for another file,
 // a wheel for another platform, or one for free-threaded CPython only.
 func parseWheel(file, arch string) (wheel, bool) {
-	python, abi, platform, ok := wheelTags(file)
+	python, abi, platform, ok := lockfile.WheelTags(file)
 	if !ok {
 		return wheel{}, false
 	}
 	onPlatform := false
 	for _, p := range platform {
-		onPlatform = onPlatform || p == "any" || strings.Contains(p, "linux") && strings.HasSuffix(p, "_"+machines[arch])
+		onPlatform = onPlatform || p == "any" || strings.Contains(p, "linux") && strings.HasSuffix(p, "_"+Machines[arch])
 	}
 	if !onPlatform {
 		return wheel{}, false

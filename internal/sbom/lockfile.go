@@ -4,12 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path"
 	"path/filepath"
 	"slices"
 	"strings"
 
-	"github.com/BurntSushi/toml"
+	"github.com/python-cnb/buildpack/internal/lockfile"
 )
 
 // Archive is one file a lock file pins for a distribution, with its
@@ -26,18 +25,18 @@ type Archive struct {
 // the file's name; Pipfile.lock names no files (Pipenv installs with pip,
 // whose report gives the digests), and other files are left alone.
 func RecordLock(layerPath, lockPath string) error {
-	var archives map[string][]Archive
-	var err error
-	switch filepath.Base(lockPath) {
-	case "uv.lock":
-		archives, err = readUVLock(lockPath)
-	case "poetry.lock":
-		archives, err = readPoetryLock(lockPath)
-	default:
-		return nil
-	}
+	packages, err := lockfile.Read(lockPath)
 	if err != nil {
 		return fmt.Errorf("reading the archive digests of %s for the bill of materials: %w", filepath.Base(lockPath), err)
+	}
+	if packages == nil {
+		return nil
+	}
+	archives := map[string][]Archive{}
+	for _, p := range packages {
+		for _, f := range p.Files {
+			addArchive(archives, p.Name, p.Version, f.Name, f.Hash)
+		}
 	}
 	encoded, err := json.Marshal(archives)
 	if err != nil {
@@ -72,70 +71,6 @@ func readLockRecords(layerPath string) (map[string][]Archive, error) {
 		}
 	}
 	return all, nil
-}
-
-// readUVLock reads uv.lock's packages: their sdist and wheels, each a URL
-// (or a path) with a hash.
-func readUVLock(lockPath string) (map[string][]Archive, error) {
-	type file struct {
-		URL      string `toml:"url"`
-		Path     string `toml:"path"`
-		Filename string `toml:"filename"`
-		Hash     string `toml:"hash"`
-	}
-	var lock struct {
-		Package []struct {
-			Name    string `toml:"name"`
-			Version string `toml:"version"`
-			Sdist   *file  `toml:"sdist"`
-			Wheels  []file `toml:"wheels"`
-		} `toml:"package"`
-	}
-	if _, err := toml.DecodeFile(lockPath, &lock); err != nil {
-		return nil, err
-	}
-	archives := map[string][]Archive{}
-	for _, p := range lock.Package {
-		files := p.Wheels
-		if p.Sdist != nil {
-			files = append(files, *p.Sdist)
-		}
-		for _, f := range files {
-			name := f.Filename
-			for _, location := range []string{f.URL, f.Path} {
-				if name == "" && location != "" {
-					name = path.Base(strings.SplitN(location, "?", 2)[0])
-				}
-			}
-			addArchive(archives, p.Name, p.Version, name, f.Hash)
-		}
-	}
-	return archives, nil
-}
-
-// readPoetryLock reads poetry.lock's packages: their files, each a name
-// with a hash.
-func readPoetryLock(lockPath string) (map[string][]Archive, error) {
-	var lock struct {
-		Package []struct {
-			Name    string `toml:"name"`
-			Version string `toml:"version"`
-			Files   []struct {
-				File string `toml:"file"`
-				Hash string `toml:"hash"`
-			} `toml:"files"`
-		} `toml:"package"`
-	}
-	if _, err := toml.DecodeFile(lockPath, &lock); err != nil {
-		return nil, err
-	}
-	archives := map[string][]Archive{}
-	for _, p := range lock.Package {
-		for _, f := range p.Files {
-			addArchive(archives, p.Name, p.Version, f.File, f.Hash)
-		}
-	}
-	return archives, nil
 }
 
 // addArchive records a file with a sha256 hash ("sha256:<hex>"); files
@@ -178,13 +113,10 @@ func lockDigest(archives []Archive, tags []string) string {
 // (python-abi-platform, as a WHEEL file lists them). A file name
 // compresses tag sets with dots (cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64).
 func wheelMatches(file string, tags []string) bool {
-	parts := strings.Split(strings.TrimSuffix(file, ".whl"), "-")
-	if len(parts) < 5 {
+	pythons, abis, platforms, ok := lockfile.WheelTags(file)
+	if !ok {
 		return false
 	}
-	pythons := strings.Split(parts[len(parts)-3], ".")
-	abis := strings.Split(parts[len(parts)-2], ".")
-	platforms := strings.Split(parts[len(parts)-1], ".")
 	for _, tag := range tags {
 		fields := strings.Split(tag, "-")
 		if len(fields) == 3 && slices.Contains(pythons, fields[0]) && slices.Contains(abis, fields[1]) && slices.Contains(platforms, fields[2]) {

@@ -35,6 +35,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/python-cnb/buildpack/cpython"
 	"github.com/python-cnb/buildpack/internal/appscan"
 	"io"
 	"io/fs"
@@ -74,10 +75,6 @@ const layoutRevision = "v2"
 // Debian keeps the real pyconfig.h.
 const debianTriplet = "x86_64-linux-gnu"
 
-// machines maps the architectures the module carries builds for to the
-// machine names in python-build-standalone's asset names.
-var machines = map[string]string{"amd64": "x86_64", "arm64": "aarch64"}
-
 // fallbackMTime is used for every tar entry when the module version carries no
 // parseable release date.
 var fallbackMTime = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -103,7 +100,7 @@ func TarballFor(cacheDir, version, arch string) (string, string, error) {
 	if runtime.GOOS != "linux" || runtime.GOARCH != "amd64" {
 		return "", "", fmt.Errorf("pyfixture: only a linux/amd64 host is supported, this is %s/%s", runtime.GOOS, runtime.GOARCH)
 	}
-	if _, ok := machines[arch]; !ok {
+	if _, ok := cpython.Machines[arch]; !ok {
 		return "", "", fmt.Errorf("pyfixture: no CPython build for %q; the module carries amd64 and arm64", arch)
 	}
 	modVersion, ok := Versions[version]
@@ -203,7 +200,7 @@ func releaseOf(modVersion string) string {
 // AssetName is the upstream name of the archive of CPython version, from
 // module version modVersion, for arch.
 func AssetName(version, modVersion, arch string) string {
-	return fmt.Sprintf("cpython-%s+%s-%s-unknown-linux-gnu-install_only.tar.gz", version, releaseOf(modVersion), machines[arch])
+	return fmt.Sprintf("cpython-%s+%s-%s-unknown-linux-gnu-install_only.tar.gz", version, releaseOf(modVersion), cpython.Machines[arch])
 }
 
 func mtimeOf(modVersion string) time.Time {
