@@ -102,16 +102,20 @@ func testCorrectness(t *testing.T, context spec.G, it spec.S) {
 
 	it("removes exactly the images and cache volumes a script made (scripts/lib.sh's remove_images_and_caches)", func() {
 		stamp := fmt.Sprint(time.Now().UnixNano())
-		ours := "pack-cache-python-cnb-test_cleanup-" + stamp + "_latest-0123abcd.build"
+		// pack spells the words Windows reserves apart: "con" in console as "c_o_n"
+		ours := []string{
+			"pack-cache-python-cnb-test_cleanup-" + stamp + "_latest-0123abcd.build",
+			"pack-cache-python-cnb-test_c_o_nsole-" + stamp + "_latest-0123abcd.launch",
+		}
 		others := []string{
 			"pack-cache-localhost_5000_other-" + stamp + "_latest-0123abcd.build",
 			"pack-cache-python-cnb-test_cleanup-" + stamp + "-other_latest-0123abcd.build",
 		}
-		for _, volume := range append(others, ours) {
+		for _, volume := range append(others, ours...) {
 			Expect(exec.Command("docker", "volume", "create", volume).Run()).To(Succeed())
 		}
 		defer exec.Command("docker", append([]string{"volume", "rm", "-f"}, others...)...).Run()
-		_, err := libsh("remove_images_and_caches python-cnb-test/cleanup-" + stamp)
+		_, err := libsh("remove_images_and_caches python-cnb-test/cleanup-" + stamp + " python-cnb-test/console-" + stamp)
 		Expect(err).NotTo(HaveOccurred())
 		out, err := exec.Command("docker", "volume", "ls", "-q", "--filter", "name="+stamp).Output()
 		Expect(err).NotTo(HaveOccurred())

@@ -62,12 +62,13 @@ func imageName(t *testing.T) string {
 	if len(slug) > 80 {
 		slug = slug[len(slug)-80:]
 	}
-	name := fmt.Sprintf("python-cnb-test/%s-%d", strings.TrimLeft(slug, "-"), time.Now().UnixNano())
+	stamp := time.Now().UnixNano()
+	name := fmt.Sprintf("python-cnb-test/%s-%d", strings.TrimLeft(slug, "-"), stamp)
 	t.Cleanup(func() {
 		exec.Command("docker", "image", "rm", "-f", name).Run()
-		// pack names its cache volumes pack-cache-<repo with / as _>_<tag>-<hash>.{build,launch}
-		prefix := "pack-cache-" + strings.ReplaceAll(name, "/", "_") + "_latest-"
-		out, _ := exec.Command("docker", "volume", "ls", "-q", "--filter", "name="+prefix).Output()
+		// pack names its cache volumes pack-cache-<repo with / as _>_<tag>-<hash>.{build,launch},
+		// with words Windows reserves spelled apart ("com" as "c_o_m"): the name's stamp finds them
+		out, _ := exec.Command("docker", "volume", "ls", "-q", "--filter", fmt.Sprintf("name=-%d_latest-", stamp)).Output()
 		if volumes := strings.Fields(string(out)); len(volumes) > 0 {
 			exec.Command("docker", append([]string{"volume", "rm", "-f"}, volumes...)...).Run()
 		}

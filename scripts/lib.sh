@@ -86,15 +86,20 @@ index_url() {
 }
 
 # remove_images_and_caches IMAGE...: removes the images and the pack cache volumes of their
-# builds (pack names them pack-cache-<repository, / as _>_<tag>-<hash>.build|.launch), and
-# nothing else: other builds' caches on a shared engine stay.
+# builds (pack names them pack-cache-<repository, / as _>_<tag>-<hash>.build|.launch, with the
+# words Windows reserves spelled apart: "com" as "c_o_m"), and nothing else: other builds'
+# caches on a shared engine stay.
 remove_images_and_caches() {
-  local image repo tag
+  local image repo tag volume word
   for image in "$@"; do
     docker image rm -f "$image" >/dev/null 2>&1 || true
     repo="${image%:*}" tag="latest"
     [[ $image == *:* && ${image##*:} != */* ]] && tag="${image##*:}" || repo="$image"
-    docker volume ls -q --filter "name=pack-cache-${repo//\//_}_${tag}-" | xargs -r docker volume rm -f >/dev/null
+    volume="pack-cache-${repo//\//_}_${tag}-"
+    for word in aux com con lpt nul prn; do
+      volume="${volume//$word/${word:0:1}_${word:1:1}_${word:2:1}}"
+    done
+    docker volume ls -q --filter "name=$volume" | xargs -r docker volume rm -f >/dev/null
   done
 }
 
