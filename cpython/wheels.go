@@ -1,8 +1,9 @@
 package cpython
 
 import (
+	"errors"
 	"fmt"
-	"os"
+	"io/fs"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -12,36 +13,17 @@ import (
 	"github.com/python-cnb/buildpack/internal/lockfile"
 )
 
-// LockedPackage is a package a lock file pins, with the file names of the
-// wheels it lists for it.
-type LockedPackage struct {
-	Name, Version string
-	Wheels        []string
-}
-
-// ReadLockedPackages reads the packages of the app's first lock file of
-// lockfile.Names: its name and packages, or "" when there is none. A lock
-// file that cannot be read is left to the package manager, which reports
-// it.
-func ReadLockedPackages(dir string) (string, []LockedPackage) {
+// readLock reads the app's first lock file of lockfile.Names: its name and
+// packages, or "" when there is none. A lock file that cannot be read is
+// left to the package manager, which reports it.
+func readLock(dir string) (string, []lockfile.Package) {
 	for _, name := range lockfile.Names {
-		lockPath := filepath.Join(dir, name)
-		if _, err := os.Stat(lockPath); err != nil {
+		packages, err := lockfile.Read(filepath.Join(dir, name))
+		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
-		locked, err := lockfile.Read(lockPath)
 		if err != nil {
 			return "", nil
-		}
-		var packages []LockedPackage
-		for _, p := range locked {
-			pkg := LockedPackage{Name: p.Name, Version: p.Version}
-			for _, f := range p.Files {
-				if strings.HasSuffix(f.Name, ".whl") {
-					pkg.Wheels = append(pkg.Wheels, f.Name)
-				}
-			}
-			packages = append(packages, pkg)
 		}
 		return name, packages
 	}
@@ -80,8 +62,9 @@ func (w wheel) fits(minor int) bool {
 	return w.pure
 }
 
-// parseWheel reads a wheel file name for arch: ok false for another file,
-// a wheel for another platform, or one for free-threaded CPython only.
+// parseWheel reads a file name for arch: ok false for a file that is not a
+// wheel (an sdist), a wheel for another platform, or one for free-threaded
+// CPython only.
 func parseWheel(file, arch string) (wheel, bool) {
 	python, abi, platform, ok := lockfile.WheelTags(file)
 	if !ok {
@@ -120,12 +103,12 @@ func parseWheel(file, arch string) (wheel, bool) {
 // minor older than oldest (the oldest the app allows) is left out: its
 // wheels stop there because the lock installs it on old versions only (a
 // backport behind a marker).
-func missingWheels(packages []LockedPackage, arch string, minor, oldest int) []string {
+func missingWheels(packages []lockfile.Package, arch string, minor, oldest int) []string {
 	var missing []string
 	for _, p := range packages {
 		binary, fits, newest := false, false, -1
-		for _, file := range p.Wheels {
-			w, ok := parseWheel(file, arch)
+		for _, file := range p.Files {
+			w, ok := parseWheel(file.Name, arch)
 			if !ok {
 				continue
 			}
@@ -170,7 +153,7 @@ func PreferLockedWheels(selection Selection, deps []postal.Dependency, requests 
 	if len(candidates) < 2 || candidates[0].Version != selection.Dependency.Version {
 		return selection, ""
 	}
-	lockFile, packages := ReadLockedPackages(dir)
+	lockFile, packages := readLock(dir)
 	if lockFile == "" {
 		return selection, ""
 	}

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -391,7 +390,7 @@ type processEnv struct {
 }
 
 // controlSocketSince is the first gunicorn with a control socket.
-var controlSocketSince = [2]int{25, 1}
+const controlSocketSince = "25.1"
 
 func newProcessEnv(start Start, app appPackages) processEnv {
 	env := processEnv{modes: map[string]string{}}
@@ -407,31 +406,9 @@ func newProcessEnv(start Start, app appPackages) processEnv {
 			server, _ := ServerNamed("gunicorn")
 			version = server.Version
 		}
-		env.controlSocket = atLeast(version, controlSocketSince)
+		env.controlSocket = !releaseBefore(version, controlSocketSince)
 	}
 	return env
-}
-
-// atLeast tells whether a version's major.minor is at least since.
-func atLeast(version string, since [2]int) bool {
-	parts := strings.SplitN(version, ".", 3)
-	major, err := strconv.Atoi(parts[0])
-	if err != nil {
-		return false
-	}
-	minor := 0
-	if len(parts) > 1 {
-		minor, _ = strconv.Atoi(leadingDigits(parts[1]))
-	}
-	return major > since[0] || major == since[0] && minor >= since[1]
-}
-
-func leadingDigits(s string) string {
-	i := 0
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		i++
-	}
-	return s[:i]
 }
 
 func (e processEnv) processes() map[string]packit.Environment {

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -62,23 +63,18 @@ func (s Server) RequirementWith(packages string) string {
 	return s.Requirement()
 }
 
-// releaseBefore compares the release numbers of two versions ("0.24.0.post1"
-// is 0.24.0).
+// releaseBefore tells whether version's release numbers come before
+// floor's ("0.24.0.post1" is 0.24.0; missing numbers count as 0; a version
+// that does not start with a number comes before any).
 func releaseBefore(version, floor string) bool {
 	release := func(v string) []int {
 		var parts []int
 		for _, field := range strings.Split(v, ".") {
-			n := 0
-			digits := 0
-			for _, r := range field {
-				if r < '0' || r > '9' {
-					break
-				}
-				n, digits = n*10+int(r-'0'), digits+1
-			}
-			if digits == 0 {
+			digits := leadingDigits(field)
+			if digits == "" {
 				break
 			}
+			n, _ := strconv.Atoi(digits)
 			parts = append(parts, n)
 		}
 		return parts
@@ -97,6 +93,14 @@ func releaseBefore(version, floor string) bool {
 		}
 	}
 	return false
+}
+
+func leadingDigits(s string) string {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return s[:i]
 }
 
 // CommandUse is what a process's command runs, as far as reading it tells.

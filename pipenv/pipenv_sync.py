@@ -44,24 +44,22 @@ def main():
     with open(pipfile + ".lock") as f:
         locked = json.load(f).get("_meta", {}).get("hash", {}).get("sha256", "")
 
-    current, older = set(), set()
-    for attempt in range(2):
-        if attempt == 1:
-            # Pipenv's own default index: what pip's configuration names
-            from pipenv.project import Project
+    # with plette's default index for a Pipfile without [[source]], then with
+    # Pipenv's, which creating a Project sets from pip's configuration
+    current = {pipfile_hash(pipfile, canonical=True)}
+    older = {pipfile_hash(pipfile, canonical=False)}
+    from pipenv.project import Project
 
-            Project(chdir=False)
-        current.add(pipfile_hash(pipfile, canonical=True))
-        older.add(pipfile_hash(pipfile, canonical=False))
-    if locked in current:
-        pass
-    elif locked in older:
-        print("Pipfile.lock matches the Pipfile as Pipenv hashed it before it compared package names in "
-              "canonical form (a lock an older Pipenv wrote)", flush=True)
-    else:
+    Project(chdir=False)
+    current.add(pipfile_hash(pipfile, canonical=True))
+    older.add(pipfile_hash(pipfile, canonical=False))
+    if locked not in current | older:
         print(f"Pipfile.lock ({locked[-6:] or 'no hash'}) is out of date: it does not match the Pipfile "
               f"({sorted(current)[0][-6:]}). Run `pipenv lock` and commit Pipfile.lock.", flush=True)
         return 1
+    if locked not in current:
+        print("Pipfile.lock matches the Pipfile as Pipenv hashed it before it compared package names in "
+              "canonical form (a lock an older Pipenv wrote)", flush=True)
 
     from pipenv import cli
 

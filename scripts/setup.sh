@@ -432,7 +432,7 @@ ensure_builder() {
     cat "$dir/builder.toml"
     image_id "$BUILD_IMAGE"
     image_id "$RUN_IMAGE"
-    sha256sum <"$TOOLS/lifecycle.tgz"
+    sha256sum <"$(lifecycle_tgz "$HOST_ARCH")"
   } | sha256sum | cut -c1-16)
   if image_exists "$BUILDER" && [[ -f $dir/stamp && $(cat "$dir/stamp") == "$stamp" ]]; then
     log "  $BUILDER already there"
