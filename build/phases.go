@@ -47,7 +47,7 @@ var builders = map[string]func(logger scribe.Emitter) packit.BuildFunc{
 	},
 	plan.CondaID: func(logger scribe.Emitter) packit.BuildFunc {
 		python := pexec.NewExecutable("python")
-		return conda.Build(wheelFetcher(), conda.NewDriver(python), conda.NewPipProgram(python),
+		return conda.Build(wheelFetcher(), conda.NewDriver(python), conda.NewPipProgram(func(program string) conda.Executable { return pexec.NewExecutable(program) }),
 			bytecode.NewCompiler(nil), chronos.DefaultClock, logger)
 	},
 	plan.CollectstaticID: func(logger scribe.Emitter) packit.BuildFunc {

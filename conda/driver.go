@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/paketo-buildpacks/packit/v2/pexec"
+	"github.com/python-cnb/buildpack/internal/buildpip"
 	"github.com/python-cnb/buildpack/internal/sbom"
 )
 
@@ -131,25 +132,26 @@ func (d Driver) PythonMinor() (string, error) {
 	return strings.TrimSpace(out.String()), nil
 }
 
-// PipProgram runs the build's pip against a conda environment: `python -I
-// -m pip --python <prefix>/bin/python …` in dir (the app), so that relative
-// paths resolve against the app while its files stay off pip's sys.path.
+// PipProgram runs the build's pip against a conda environment (see
+// internal/buildpip) in dir (the app), so that relative paths resolve
+// against the app while its files stay off pip's sys.path.
 type PipProgram struct {
-	python Executable
+	executable func(program string) Executable
 }
 
-// NewPipProgram returns a PipProgram running python (the build's CPython).
-func NewPipProgram(python Executable) PipProgram {
-	return PipProgram{python: python}
+// NewPipProgram returns a PipProgram that runs programs with executable
+// (pexec.NewExecutable in the buildpack).
+func NewPipProgram(executable func(program string) Executable) PipProgram {
+	return PipProgram{executable: executable}
 }
 
 // Pip runs `pip <args>` against the environment at prefix, in dir, with env
 // added to the build's environment.
 func (p PipProgram) Pip(prefix, dir string, args, env []string, out io.Writer) error {
-	return p.python.Execute(pexec.Execution{
-		Args: append([]string{"-I", "-m", "pip", "--python", filepath.Join(prefix, "bin", "python"),
-			"--disable-pip-version-check", "--no-input"}, args...),
-		Dir: dir,
+	command := append(buildpip.Command(filepath.Join(prefix, "bin", "python")), args...)
+	return p.executable(command[0]).Execute(pexec.Execution{
+		Args: command[1:],
+		Dir:  dir,
 		// the report gives the bill of materials the archives' digests
 		Env:    append(append(os.Environ(), sbom.PipReportEnv(prefix)), env...),
 		Stdout: out,

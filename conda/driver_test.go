@@ -12,6 +12,7 @@ import (
 	. "github.com/onsi/gomega"
 	"github.com/paketo-buildpacks/packit/v2/pexec"
 	"github.com/python-cnb/buildpack/conda"
+	"github.com/python-cnb/buildpack/internal/buildpip"
 	"github.com/sclevine/spec"
 )
 
@@ -125,16 +126,32 @@ func testDriver(t *testing.T, context spec.G, it spec.S) {
 	})
 
 	it("runs pip isolated against the environment's python, in the app, with the binding's variables", func() {
-		program := conda.NewPipProgram(python)
+		var programs []string
+		program := conda.NewPipProgram(func(name string) conda.Executable { programs = append(programs, name); return python })
 		python.stub = nil
+		t.Setenv(buildpip.DirEnv, "")
 		Expect(program.Pip("/layers/conda-env", "/workspace", []string{"install", "six"}, []string{"NETRC=/b/netrc"}, &out)).To(Succeed())
 		call := python.calls[0]
+		Expect(programs).To(Equal([]string{"python"}))
 		Expect(call.Args).To(Equal([]string{"-I", "-m", "pip", "--python", "/layers/conda-env/bin/python",
 			"--disable-pip-version-check", "--no-input", "install", "six"}))
 		Expect(call.Dir).To(Equal("/workspace"))
 		Expect(call.Env[len(call.Env)-1]).To(Equal("NETRC=/b/netrc"))
 		// pip's report, outside the layer, for the bill of materials
 		Expect(call.Env).To(ContainElement(MatchRegexp(`^PIP_REPORT=.*/python-cnb-pip-reports/[0-9a-f]+/report-\d+\.json$`)))
+	})
+
+	it("runs the build's pip package with the environment's python when the cpython sub-buildpack names it", func() {
+		pipDir := filepath.Join(t.TempDir(), "pip")
+		Expect(os.MkdirAll(pipDir, 0o755)).To(Succeed())
+		Expect(os.WriteFile(filepath.Join(pipDir, "__main__.py"), nil, 0o644)).To(Succeed())
+		t.Setenv(buildpip.DirEnv, pipDir)
+		var programs []string
+		program := conda.NewPipProgram(func(name string) conda.Executable { programs = append(programs, name); return python })
+		python.stub = nil
+		Expect(program.Pip("/layers/conda-env", "/workspace", []string{"install", "six"}, nil, &out)).To(Succeed())
+		Expect(programs).To(Equal([]string{"/layers/conda-env/bin/python"}))
+		Expect(python.calls[0].Args).To(Equal([]string{"-I", pipDir, "--disable-pip-version-check", "--no-input", "install", "six"}))
 	})
 
 	context("failure cases", func() {

@@ -12,6 +12,7 @@ import (
 	"github.com/paketo-buildpacks/packit/v2/chronos"
 	"github.com/paketo-buildpacks/packit/v2/postal"
 	"github.com/paketo-buildpacks/packit/v2/scribe"
+	"github.com/python-cnb/buildpack/internal/buildpip"
 	"github.com/python-cnb/buildpack/internal/bytecode"
 	"github.com/python-cnb/buildpack/internal/errs"
 	"github.com/python-cnb/buildpack/internal/layermeta"
@@ -159,7 +160,7 @@ func Build(installer DependencyInstaller, compiler bytecode.Compiling, checks []
 		}
 		layers := []packit.Layer{layer}
 		if needed {
-			buildLayer, err := buildEnvLayer(context.Layers, buildPython, layer.Path, dependency)
+			buildLayer, err := buildEnvLayer(context.Layers, buildPython, layer.Path, pipPackage(buildPython, layer.Path, pip.Path), dependency)
 			if err != nil {
 				return packit.BuildResult{}, err
 			}
@@ -288,8 +289,9 @@ func sharedEnv() map[string]string {
 // cpythonPath on the build's PATH, with plan.CPythonIdentityEnv and, in
 // plan.CPythonHomeEnv, where the image has CPython (launchPath). The layer
 // holds that CPython itself when it is a copy for the build only
-// (installForBuild), and its files are kept.
-func buildEnvLayer(layers packit.Layers, cpythonPath, launchPath string, dependency postal.Dependency) (packit.Layer, error) {
+// (installForBuild), and its files are kept. pipDir, when there is one, is
+// the build's pip package, which buildpip.DirEnv names.
+func buildEnvLayer(layers packit.Layers, cpythonPath, launchPath, pipDir string, dependency postal.Dependency) (packit.Layer, error) {
 	layer, err := layers.Get(BuildEnvLayerName)
 	if err != nil {
 		return layer, fmt.Errorf("opening the %s layer: %w", BuildEnvLayerName, err)
@@ -315,7 +317,27 @@ func buildEnvLayer(layers packit.Layers, cpythonPath, launchPath string, depende
 		layer.BuildEnv.Default("REQUESTS_CA_BUNDLE", firstOf(os.Getenv("SSL_CERT_FILE"), bundle))
 	}
 	layer.BuildEnv.Override(plan.CPythonIdentityEnv, identity(dependency))
+	if pipDir != "" {
+		layer.BuildEnv.Override(buildpip.DirEnv, pipDir)
+	}
 	return layer, nil
+}
+
+// pipPackage returns the directory of the pip package the CPython at
+// cpythonPath runs at build: in the pip layer (pipLayerPath) when that
+// CPython is the cpython layer's (launchPath), as it comes in the archive
+// otherwise (a copy for the build only); "" when it has none.
+func pipPackage(cpythonPath, launchPath, pipLayerPath string) string {
+	candidates := []string{filepath.Join(pipLayerPath, "pip")}
+	if cpythonPath != launchPath {
+		candidates, _ = filepath.Glob(filepath.Join(cpythonPath, "lib", "python3.*", "site-packages", "pip"))
+	}
+	for _, dir := range candidates {
+		if fileExists(filepath.Join(dir, "__main__.py")) {
+			return dir
+		}
+	}
+	return ""
 }
 
 // identity is plan.CPythonIdentityEnv's value: what later sub-buildpacks

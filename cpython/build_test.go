@@ -17,6 +17,7 @@ import (
 	"github.com/paketo-buildpacks/packit/v2/postal"
 	"github.com/paketo-buildpacks/packit/v2/scribe"
 	"github.com/python-cnb/buildpack/cpython"
+	"github.com/python-cnb/buildpack/internal/buildpip"
 	"github.com/python-cnb/buildpack/internal/errs"
 	"github.com/python-cnb/buildpack/internal/plan"
 	"github.com/python-cnb/buildpack/internal/settings"
@@ -422,8 +423,9 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 			Expect(buffer.String()).To(ContainSubstring("Removed the test suite, IDLE, the turtle demos, the Tk toolkit and the static libpython (0.0 MB), which apps in a container do not use"))
 		})
 
-		it("moves pip out of the launch layer into a build-only layer, and compiles it too", func() {
-			installer.Files = []string{"bin/python3", "bin/pip", "lib/python3.12/os.py", "lib/python3.12/site-packages/pip/__init__.py"}
+		it("moves pip out of the launch layer into a build-only layer, compiles it too, and names it for the build's pip runs", func() {
+			installer.Files = []string{"bin/python3", "bin/pip", "lib/python3.12/os.py", "lib/python3.12/site-packages/pip/__init__.py",
+				"lib/python3.12/site-packages/pip/__main__.py"}
 			result, err := build(buildCtx)
 			Expect(err).NotTo(HaveOccurred())
 			pipPath := filepath.Join(layersDir, "pip")
@@ -434,6 +436,7 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 			pip := result.Layers[2]
 			Expect(pip.Name).To(Equal("pip"))
 			Expect([]bool{pip.Launch, pip.Build, pip.Cache}).To(Equal([]bool{false, true, true}))
+			Expect(result.Layers[1].BuildEnv).To(HaveKeyWithValue(buildpip.DirEnv+".override", filepath.Join(pipPath, "pip")))
 			Expect(buffer.String()).To(ContainSubstring("Moved pip (0.0 MB) into the build-only pip layer: the image carries no installer"))
 		})
 
@@ -518,7 +521,7 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 		})
 
 		it("keeps the layer for launch only when a key changed, and installs a copy of CPython for the build only", func() {
-			installer.Files = []string{"bin/python3", sysconfigdata}
+			installer.Files = []string{"bin/python3", sysconfigdata, "lib/python3.12/site-packages/pip/__main__.py"}
 			installer.Contents = map[string]string{sysconfigdata: "build_time_vars = {\n    \"CC\": \"clang -pthread\",\n}\n"}
 			Expect(writeFile(layersDir, "cpython.toml", "[metadata]\n"+metadata(digest("gunicorn:1", "pip:0")))).To(Succeed())
 			result, err := build(buildCtx)
@@ -538,6 +541,7 @@ func testBuild(t *testing.T, context spec.G, it spec.S) {
 			Expect([]bool{buildLayer.Launch, buildLayer.Build, buildLayer.Cache}).To(Equal([]bool{false, true, false}))
 			Expect(buildLayer.BuildEnv).To(HaveKeyWithValue("PATH.prepend", filepath.Join(buildHome, "bin")))
 			Expect(buildLayer.BuildEnv).To(HaveKeyWithValue("PYTHON_CNB_CPYTHON_HOME.override", filepath.Join(layersDir, "cpython")))
+			Expect(buildLayer.BuildEnv).To(HaveKeyWithValue(buildpip.DirEnv+".override", filepath.Join(buildHome, "lib", "python3.12", "site-packages", "pip")))
 			Expect(filepath.Join(buildHome, "bin", "python")).To(BeAnExistingFile())
 			Expect(os.ReadFile(filepath.Join(buildHome, sysconfigdata))).To(ContainSubstring(`"CC": "cc -pthread"`))
 			Expect(buffer.String()).To(ContainSubstring("Reusing layer " + filepath.Join(layersDir, "cpython") + " for launch only"))

@@ -9,6 +9,7 @@ import (
 
 	"github.com/paketo-buildpacks/packit/v2"
 	"github.com/paketo-buildpacks/packit/v2/scribe"
+	"github.com/python-cnb/buildpack/internal/buildpip"
 	"github.com/python-cnb/buildpack/internal/inputs"
 	"github.com/python-cnb/buildpack/internal/layermeta"
 )
@@ -136,9 +137,8 @@ func PipTool(name, version, program string, env []string) Tool {
 				return "", err
 			}
 			err := deps.Run(Command{
-				Args: []string{"python", "-I", "-m", "pip", "--python", filepath.Join(venv, "bin", "python"),
-					"--disable-pip-version-check", "--no-input", "install", name + "==" + version},
-				Env: env,
+				Args: append(buildpip.Command(filepath.Join(venv, "bin", "python")), "install", name+"=="+version),
+				Env:  env,
 			})
 			if err != nil {
 				return "", fmt.Errorf("installing %s %s with pip: %w", name, version, err)

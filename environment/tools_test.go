@@ -2,11 +2,13 @@ package environment_test
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 
 	. "github.com/onsi/gomega"
 	"github.com/python-cnb/buildpack/environment"
+	"github.com/python-cnb/buildpack/internal/buildpip"
 	"github.com/sclevine/spec"
 )
 
@@ -14,6 +16,7 @@ func testTools(t *testing.T, context spec.G, it spec.S) {
 	Expect := NewWithT(t).Expect
 
 	it("installs a pip tool into a virtual environment of its own with the build's pip", func() {
+		t.Setenv(buildpip.DirEnv, "")
 		tool := environment.PipTool("poetry", "2.5.1", "poetry", []string{"NETRC=/b/netrc"})
 		Expect(tool.PerPython).To(BeTrue())
 		var commands []environment.Command
@@ -30,6 +33,21 @@ func testTools(t *testing.T, context spec.G, it spec.S) {
 			{Args: []string{"python", "-I", "-m", "pip", "--python", "/layers/poetry/venv/bin/python",
 				"--disable-pip-version-check", "--no-input", "install", "poetry==2.5.1"}, Env: []string{"NETRC=/b/netrc"}},
 		}))
+	})
+
+	it("runs the build's pip package with the tool environment's interpreter when the cpython sub-buildpack names it", func() {
+		pipDir := filepath.Join(t.TempDir(), "pip")
+		Expect(os.MkdirAll(pipDir, 0o755)).To(Succeed())
+		Expect(os.WriteFile(filepath.Join(pipDir, "__main__.py"), nil, 0o644)).To(Succeed())
+		t.Setenv(buildpip.DirEnv, pipDir)
+		var commands []environment.Command
+		_, err := environment.PipTool("poetry", "2.5.1", "poetry", nil).Provide("/layers/poetry", environment.ToolDeps{Run: func(c environment.Command) error {
+			commands = append(commands, c)
+			return nil
+		}})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(commands[1].Args).To(Equal([]string{"/layers/poetry/venv/bin/python", "-I", pipDir,
+			"--disable-pip-version-check", "--no-input", "install", "poetry==2.5.1"}))
 	})
 
 	it("says which tool could not be installed", func() {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/python-cnb/buildpack/environment"
+	"github.com/python-cnb/buildpack/internal/buildpip"
 	"github.com/python-cnb/buildpack/internal/errs"
 	"github.com/python-cnb/buildpack/internal/settings"
 	"github.com/python-cnb/buildpack/requirements"
@@ -121,8 +122,8 @@ func Recipe(app environment.App) (environment.Recipe, error) {
 	return r, nil
 }
 
-// pipStep runs the build's pip against the environment: `python -I -m pip
-// --python <venv>/bin/python …` in the app's directory, so that relative
+// pipStep runs the build's pip against the environment (see
+// internal/buildpip) in the app's directory, so that relative
 // paths in the requirements and settings resolve against the app while its
 // files stay off pip's sys.path. pip's cache is the cache layer.
 func pipStep(name string, env []string, failure func(string, error) error, args ...string) environment.Step {
@@ -131,8 +132,7 @@ func pipStep(name string, env []string, failure func(string, error) error, args 
 		Command: func(c environment.Context) environment.Command {
 			full := append([]string{args[0], "--cache-dir", c.Cache}, args[1:]...)
 			return environment.Command{
-				Args: append([]string{"python", "-I", "-m", "pip", "--python", filepath.Join(c.Venv, "bin", "python"),
-					"--disable-pip-version-check", "--no-input"}, full...),
+				Args:    append(buildpip.Command(filepath.Join(c.Venv, "bin", "python")), full...),
 				Env:     env,
 				Display: "pip " + strings.Join(full, " "),
 			}

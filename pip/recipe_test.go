@@ -8,6 +8,7 @@ import (
 
 	. "github.com/onsi/gomega"
 	"github.com/python-cnb/buildpack/environment"
+	"github.com/python-cnb/buildpack/internal/buildpip"
 	"github.com/python-cnb/buildpack/pip"
 	"github.com/sclevine/spec"
 )
@@ -35,6 +36,7 @@ func testRecipe(t *testing.T, context spec.G, it spec.S) {
 
 	it.Before(func() {
 		unsetEnv(t, settingsEnv...)
+		t.Setenv(buildpip.DirEnv, "")
 		app = environment.App{Dir: t.TempDir(), PlatformDir: t.TempDir(), CNBPath: "."}
 		ctx = environment.Context{Venv: "/layers/venv", App: app.Dir, Cache: "/layers/pip-cache", Tools: map[string]string{"uv": "/layers/uv/uv"}}
 	})
@@ -53,6 +55,17 @@ func testRecipe(t *testing.T, context spec.G, it spec.S) {
 		Expect(keys(r)).To(HaveKey("file:base.txt"))
 		Expect(keys(r)).To(HaveKey("tree:libs/greet"))
 		Expect(r.Tools).To(BeEmpty())
+	})
+
+	it("runs the build's pip package with the environment's interpreter when the cpython sub-buildpack names it", func() {
+		Expect(writeFile(app.Dir, "requirements.txt", "flask\n")).To(Succeed())
+		pipDir := filepath.Join(t.TempDir(), "pip")
+		Expect(writeFile(pipDir, "__main__.py", "")).To(Succeed())
+		t.Setenv(buildpip.DirEnv, pipDir)
+		command := recipe().Steps[0].Command(ctx)
+		Expect(command.Args).To(Equal([]string{"/layers/venv/bin/python", "-I", pipDir, "--disable-pip-version-check", "--no-input",
+			"install", "--cache-dir", "/layers/pip-cache", "--prefer-binary", "--no-compile", "--requirement", "requirements.txt"}))
+		Expect(command.Shown()).To(Equal("pip install --cache-dir /layers/pip-cache --prefer-binary --no-compile --requirement requirements.txt"))
 	})
 
 	it("keys the environment on the pip settings and the files they name, and passes a pip binding's files to pip", func() {
