@@ -31,7 +31,7 @@ func testTools(t *testing.T, context spec.G, it spec.S) {
 		Expect(commands).To(Equal([]environment.Command{
 			{Args: []string{"python", "-I", "-m", "venv", "--without-pip", "/layers/poetry/venv"}},
 			{Args: []string{"python", "-I", "-m", "pip", "--python", "/layers/poetry/venv/bin/python",
-				"--disable-pip-version-check", "--no-input", "install", "poetry==2.5.1"}, Env: []string{"NETRC=/b/netrc"}},
+				"--disable-pip-version-check", "--no-input", "install", "--no-compile", "poetry==2.5.1"}, Env: []string{"NETRC=/b/netrc"}},
 		}))
 	})
 
@@ -47,7 +47,7 @@ func testTools(t *testing.T, context spec.G, it spec.S) {
 		}})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(commands[1].Args).To(Equal([]string{"/layers/poetry/venv/bin/python", "-I", pipDir,
-			"--disable-pip-version-check", "--no-input", "install", "poetry==2.5.1"}))
+			"--disable-pip-version-check", "--no-input", "install", "--no-compile", "poetry==2.5.1"}))
 	})
 
 	it("says which tool could not be installed", func() {
