@@ -48,27 +48,16 @@ func testPyfixture(t *testing.T, context spec.G, it spec.S) {
 		tarball, _, err := TarballFor(cacheDir(), "3.14.6", "arm64")
 		Expect(err).NotTo(HaveOccurred())
 		Expect(filepath.Base(tarball)).To(MatchRegexp(`^cpython-3\.14\.6\+\d{8}-aarch64-unknown-linux-gnu-install_only\.tar\.gz$`))
-		f, err := os.Open(tarball)
-		Expect(err).NotTo(HaveOccurred())
-		defer f.Close()
-		zr, err := gzip.NewReader(f)
-		Expect(err).NotTo(HaveOccurred())
-		tr := tar.NewReader(zr)
 		var machine elf.Machine
-		for {
-			h, err := tr.Next()
-			if err == io.EOF {
-				break
-			}
-			Expect(err).NotTo(HaveOccurred())
+		eachEntry(t, tarball, func(h *tar.Header, content io.Reader) {
 			Expect(h.Name).NotTo(HavePrefix("python/include/"))
 			if h.Name == "python/bin/python3.14" {
 				header := make([]byte, 20)
-				_, err := io.ReadFull(tr, header)
+				_, err := io.ReadFull(content, header)
 				Expect(err).NotTo(HaveOccurred())
 				machine = elf.Machine(binary.LittleEndian.Uint16(header[18:]))
 			}
-		}
+		})
 		Expect(machine).To(Equal(elf.EM_AARCH64))
 	})
 
@@ -91,6 +80,26 @@ func testPyfixture(t *testing.T, context spec.G, it spec.S) {
 
 // testVersions is 3.11.11, or every known version when
 // PYFIXTURE_ALL_VERSIONS is set.
+// eachEntry calls visit with each entry of the gzipped tarball and its
+// content, failing the test on a read error.
+func eachEntry(t *testing.T, tarball string, visit func(*tar.Header, io.Reader)) {
+	Expect := NewWithT(t).Expect
+	f, err := os.Open(tarball)
+	Expect(err).NotTo(HaveOccurred())
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	Expect(err).NotTo(HaveOccurred())
+	tr := tar.NewReader(zr)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return
+		}
+		Expect(err).NotTo(HaveOccurred())
+		visit(h, tr)
+	}
+}
+
 func testVersions() []string {
 	if os.Getenv("PYFIXTURE_ALL_VERSIONS") != "" {
 		return KnownVersions()
@@ -143,23 +152,11 @@ func testVersion(t *testing.T, context spec.G, it spec.S, version, minor string)
 	})
 
 	it("has a single top-level python/ directory with the expected layout", func() {
-		f, err := os.Open(tarball)
-		Expect(err).NotTo(HaveOccurred())
-		defer f.Close()
-		zr, err := gzip.NewReader(f)
-		Expect(err).NotTo(HaveOccurred())
-		tr := tar.NewReader(zr)
-
 		entries := map[string]*tar.Header{}
-		for {
-			hdr, err := tr.Next()
-			if err == io.EOF {
-				break
-			}
-			Expect(err).NotTo(HaveOccurred())
+		eachEntry(t, tarball, func(hdr *tar.Header, _ io.Reader) {
 			Expect(hdr.Name == "python/" || strings.HasPrefix(hdr.Name, "python/")).To(BeTrue(), hdr.Name)
 			entries[hdr.Name] = hdr
-		}
+		})
 		Expect(entries).To(HaveKey("python/"))
 		Expect(entries).To(HaveKey("python/bin/python3"))
 		Expect(entries["python/bin/python3"].Typeflag).To(Equal(byte(tar.TypeSymlink)))
