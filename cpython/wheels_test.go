@@ -59,6 +59,13 @@ func testWheels(t *testing.T, context spec.G, it spec.S) {
 		dir = t.TempDir()
 	})
 
+	// choose selects from deps for the requests, then prefers the locked
+	// wheels for arch, as Build does
+	choose := func(list []cpython.Request, arch string) (cpython.Selection, string) {
+		selection, err := cpython.Select(deps, list)
+		Expect(err).NotTo(HaveOccurred())
+		return cpython.PreferLockedWheels(selection, deps, list, dir, arch)
+	}
 	prefer := func(requests ...string) (string, string) {
 		var list []cpython.Request
 		for _, r := range requests {
@@ -66,9 +73,7 @@ func testWheels(t *testing.T, context spec.G, it spec.S) {
 			Expect(err).NotTo(HaveOccurred())
 			list = append(list, cpython.Request{Source: "pyproject.toml requires-python", Constraint: c})
 		}
-		selection, err := cpython.Select(deps, list)
-		Expect(err).NotTo(HaveOccurred())
-		selection, why := cpython.PreferLockedWheels(selection, deps, list, dir, "amd64")
+		selection, why := choose(list, "amd64")
 		return selection.Dependency.Version, why
 	}
 
@@ -128,10 +133,7 @@ files = [{file = "pydantic_core-2.33.0-cp314-cp314-manylinux_2_17_x86_64.manylin
 		Expect(why).To(BeEmpty())
 
 		// pydantic-core lists no aarch64 wheel: it is built from source on every version
-		var list []cpython.Request
-		selection, err := cpython.Select(deps, list)
-		Expect(err).NotTo(HaveOccurred())
-		selection, why = cpython.PreferLockedWheels(selection, deps, list, dir, "arm64")
+		selection, why := choose(nil, "arm64")
 		Expect(selection.Dependency.Version).To(Equal("3.14.6"))
 		Expect(why).To(BeEmpty())
 	})
