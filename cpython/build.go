@@ -333,7 +333,7 @@ func pipPackage(cpythonPath, launchPath, pipLayerPath string) string {
 		candidates, _ = filepath.Glob(filepath.Join(cpythonPath, "lib", "python3.*", "site-packages", "pip"))
 	}
 	for _, dir := range candidates {
-		if fileExists(filepath.Join(dir, "__main__.py")) {
+		if buildpip.IsPackage(dir) {
 			return dir
 		}
 	}

@@ -35,14 +35,17 @@ func Command(python string) []string {
 	return append([]string{"python", "-I", "-m", "pip", "--python", python}, Options...)
 }
 
-// Dir returns DirEnv's directory when it holds pip's __main__.py, else "".
+// Dir returns DirEnv's directory when it is a pip package, else "".
 func Dir() string {
-	dir := os.Getenv(DirEnv)
-	if dir == "" {
-		return ""
+	if dir := os.Getenv(DirEnv); dir != "" && IsPackage(dir) {
+		return dir
 	}
-	if info, err := os.Stat(filepath.Join(dir, "__main__.py")); err != nil || !info.Mode().IsRegular() {
-		return ""
-	}
-	return dir
+	return ""
+}
+
+// IsPackage tells whether dir is a package Python can run as a program:
+// it holds a __main__.py, as pip's does.
+func IsPackage(dir string) bool {
+	info, err := os.Stat(filepath.Join(dir, "__main__.py"))
+	return err == nil && info.Mode().IsRegular()
 }

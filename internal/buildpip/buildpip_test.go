@@ -26,6 +26,8 @@ func testBuildpip(t *testing.T, context spec.G, it spec.S) {
 			t.Setenv(buildpip.DirEnv, dir)
 
 			Expect(buildpip.Dir()).To(Equal(dir))
+			Expect(buildpip.IsPackage(dir)).To(BeTrue())
+			Expect(buildpip.IsPackage(filepath.Dir(dir))).To(BeFalse())
 			Expect(buildpip.Command("/layers/venv/bin/python")).To(Equal([]string{
 				"/layers/venv/bin/python", "-I", dir, "--disable-pip-version-check", "--no-input"}))
 		})
